@@ -1,0 +1,388 @@
+"""Pick a device, move data to it, describe the machine and time GPU work correctly.
+
+Every lecture and the `Trainer` choose their device through
+[`get_device`][torchbasics.devices.get_device], never through a hard-coded
+``"cuda"``: the same code then runs on an NVIDIA GPU, an Apple GPU (MPS) or
+the CPU.
+
+Examples:
+    >>> import torch
+    >>> from torchbasics.devices import get_device, to_device
+    >>> device = get_device("cpu")
+    >>> batch = to_device({"x": torch.ones(2), "name": "demo"}, device)
+    >>> batch["x"].device
+    device(type='cpu')
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import torch
+
+__all__ = [
+    "DEVICE_ENV_VAR",
+    "DeviceUnavailableError",
+    "Stopwatch",
+    "Timing",
+    "available_devices",
+    "environment_report",
+    "get_device",
+    "measure",
+    "synchronize",
+    "to_device",
+]
+
+DEVICE_ENV_VAR = "TORCHBASICS_DEVICE"
+"""Environment variable that overrides the automatic choice of [`get_device`][torchbasics.devices.get_device]."""
+
+T = TypeVar("T")
+DeviceLike = str | torch.device
+
+
+class DeviceUnavailableError(RuntimeError):
+    """A device was asked for explicitly, but this machine cannot provide it.
+
+    The message names the device that was requested, where the request came
+    from, and the devices that *are* available.
+    """
+
+
+def _mps_available() -> bool:
+    mps = getattr(torch.backends, "mps", None)
+    return bool(mps is not None and mps.is_available())
+
+
+def available_devices() -> list[str]:
+    """List the devices PyTorch can use on this machine, best first.
+
+    Returns:
+        Device strings such as ``["cuda:0", "cuda:1", "cpu"]``; ``"cpu"``
+        is always present and always last.
+
+    Examples:
+        >>> from torchbasics.devices import available_devices
+        >>> available_devices()[-1]
+        'cpu'
+    """
+    devices: list[str] = []
+    if torch.cuda.is_available():
+        devices += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    if _mps_available():
+        devices.append("mps")
+    devices.append("cpu")
+    return devices
+
+
+def _check_available(device: torch.device, requested: str, source: str) -> None:
+    """Raise [`DeviceUnavailableError`][torchbasics.devices.DeviceUnavailableError] unless ``device`` exists here."""
+    available = available_devices()
+    if device.type == "cpu":
+        return
+    if device.type == "cuda" and torch.cuda.is_available():
+        index = 0 if device.index is None else device.index
+        if index < torch.cuda.device_count():
+            return
+    elif device.type == "mps" and _mps_available():
+        return
+    raise DeviceUnavailableError(
+        f"device {requested!r} ({source}) is not available on this machine; "
+        f"available devices: {', '.join(available)}"
+    )
+
+
+def get_device(device: DeviceLike | None = None) -> torch.device:
+    """Return the device to compute on.
+
+    The choice is made in this order:
+
+    1. ``device``, when given (``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"``
+       or a `torch.device`);
+    2. the ``TORCHBASICS_DEVICE`` environment variable, when set and not empty;
+    3. otherwise the best device present: CUDA, then Apple's MPS, then the CPU.
+
+    A device asked for in 1. or 2. is never silently replaced by another one:
+    if it does not exist here, the call fails and says what does.
+
+    Args:
+        device: The device to use, or ``None`` to choose automatically.
+
+    Returns:
+        The chosen device. ``"cuda"`` without an index is returned as
+        ``cuda:0``, the GPU PyTorch would use for it.
+
+    Raises:
+        DeviceUnavailableError: The requested device is not available.
+        ValueError: ``device`` is not a device name PyTorch understands.
+
+    Examples:
+        >>> from torchbasics.devices import get_device
+        >>> get_device("cpu")
+        device(type='cpu')
+        >>> get_device().type in {"cuda", "mps", "cpu"}
+        True
+    """
+    if device is None:
+        env_value = os.environ.get(DEVICE_ENV_VAR, "").strip()
+        if env_value:
+            requested, source = env_value, f"from ${DEVICE_ENV_VAR}"
+        else:
+            if torch.cuda.is_available():
+                return torch.device("cuda", torch.cuda.current_device())
+            if _mps_available():
+                return torch.device("mps")
+            return torch.device("cpu")
+    elif isinstance(device, torch.device):
+        requested, source = str(device), "passed as argument"
+    elif isinstance(device, str):
+        requested, source = device.strip(), "passed as argument"
+    else:
+        raise TypeError(
+            "device must be a str, a torch.device or None, "
+            f"got {type(device).__name__}"
+        )
+
+    try:
+        chosen = torch.device(requested)
+    except RuntimeError as err:
+        raise ValueError(
+            f"{requested!r} ({source}) is not a device name; "
+            "expected e.g. 'cpu', 'cuda', 'cuda:1' or 'mps'"
+        ) from err
+    _check_available(chosen, requested, source)
+    if chosen.type == "cuda" and chosen.index is None:
+        chosen = torch.device("cuda", torch.cuda.current_device())
+    return chosen
+
+
+def to_device(obj: T, device: DeviceLike, *, non_blocking: bool = False) -> T:
+    """Move every tensor inside ``obj`` to ``device``.
+
+    Dicts, lists, tuples (named tuples too) are walked recursively and rebuilt
+    with the same type; any other value is returned untouched. This is how a
+    training loop moves a batch, whatever shape the batch has.
+
+    Args:
+        obj: A tensor, or a nested container holding tensors.
+        device: Where to move the tensors.
+        non_blocking: Passed to `torch.Tensor.to`; lets a copy
+            from pinned CPU memory overlap with GPU work.
+
+    Returns:
+        A structure like ``obj`` whose tensors live on ``device``.
+
+    Examples:
+        >>> import torch
+        >>> from torchbasics.devices import to_device
+        >>> batch = {"x": torch.zeros(2, 3), "y": [torch.ones(2)], "id": 7}
+        >>> moved = to_device(batch, "cpu")
+        >>> moved["x"].device, moved["y"][0].device, moved["id"]
+        (device(type='cpu'), device(type='cpu'), 7)
+    """
+    target = torch.device(device) if isinstance(device, str) else device
+    return _move(obj, target, non_blocking)
+
+
+def _move(obj: Any, device: torch.device, non_blocking: bool) -> Any:
+    if isinstance(obj, torch.Tensor):
+        return obj.to(device, non_blocking=non_blocking)
+    if isinstance(obj, Mapping):
+        items = {k: _move(v, device, non_blocking) for k, v in obj.items()}
+        try:
+            return type(obj)(items)
+        except TypeError:  # a Mapping type that cannot be built from a dict
+            return items
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # namedtuple
+        return type(obj)(*(_move(v, device, non_blocking) for v in obj))
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_move(v, device, non_blocking) for v in obj)
+    return obj
+
+
+def synchronize(device: DeviceLike | None = None) -> None:
+    """Wait until all work queued on ``device`` has finished.
+
+    GPU operations are asynchronous: Python gets control back as soon as the
+    work is *queued*. Reading a clock without synchronising measures the
+    queueing, not the computation. On the CPU this does nothing.
+
+    Args:
+        device: The device to wait for; ``None`` means [`get_device()`][torchbasics.devices.get_device].
+
+    Examples:
+        >>> from torchbasics.devices import synchronize
+        >>> synchronize("cpu")  # nothing to wait for on the CPU
+    """
+    dev = get_device(device)
+    if dev.type == "cuda":
+        torch.cuda.synchronize(dev)
+    elif dev.type == "mps":
+        torch.mps.synchronize()
+
+
+class Stopwatch:
+    """Measure wall-clock time of a block of device work, synchronising correctly.
+
+    The device is synchronised when the block starts (so earlier queued work
+    is not counted) and before the clock is read at the end (so the block's
+    own work is). Uses `time.perf_counter`.
+
+    Args:
+        device: The device the timed work runs on; ``None`` means
+            [`get_device()`][torchbasics.devices.get_device].
+
+    Attributes:
+        elapsed: Seconds the block took; ``None`` until the block has ended.
+
+    Examples:
+        >>> import torch
+        >>> from torchbasics.devices import Stopwatch
+        >>> x = torch.ones(256, 256)
+        >>> with Stopwatch("cpu") as sw:
+        ...     y = x @ x
+        >>> sw.elapsed > 0
+        True
+    """
+
+    def __init__(self, device: DeviceLike | None = None) -> None:
+        self.device = get_device(device)
+        self.elapsed: float | None = None
+        self._start: float | None = None
+
+    def __enter__(self) -> Stopwatch:
+        synchronize(self.device)
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        synchronize(self.device)
+        assert self._start is not None
+        self.elapsed = time.perf_counter() - self._start
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Repeated timings of one function, in seconds.
+
+    Attributes:
+        times: Seconds taken by each timed repetition (warm-up runs excluded).
+        device: The device that was synchronised around each repetition.
+    """
+
+    times: tuple[float, ...]
+    device: str
+
+    @property
+    def median(self) -> float:
+        """Median seconds per call: robust to a single slow repetition."""
+        return statistics.median(self.times)
+
+    @property
+    def best(self) -> float:
+        """Fastest repetition, in seconds."""
+        return min(self.times)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.median * 1e3:.3f} ms median of {len(self.times)} runs "
+            f"on {self.device}"
+        )
+
+
+def measure(
+    fn: Callable[[], object],
+    device: DeviceLike | None = None,
+    *,
+    repeats: int = 5,
+    warmup: int = 1,
+) -> Timing:
+    """Time ``fn()`` on ``device``: warm up, then repeat, synchronising each time.
+
+    The first calls on a GPU pay one-off costs (CUDA context, kernel
+    selection, memory allocation); ``warmup`` calls absorb them and are not
+    counted.
+
+    Args:
+        fn: A function taking no arguments that does the work to time.
+        device: The device ``fn`` computes on; ``None`` means
+            [`get_device()`][torchbasics.devices.get_device].
+        repeats: Timed calls (at least 1).
+        warmup: Untimed calls made first (0 or more).
+
+    Returns:
+        The timings, with their median and best.
+
+    Raises:
+        ValueError: ``repeats`` < 1 or ``warmup`` < 0.
+
+    Examples:
+        >>> import torch
+        >>> from torchbasics.devices import measure
+        >>> x = torch.ones(128, 128)
+        >>> timing = measure(lambda: x @ x, "cpu", repeats=3)
+        >>> len(timing.times), timing.median > 0
+        (3, True)
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats must be at least 1, got {repeats}")
+    if warmup < 0:
+        raise ValueError(f"warmup must be 0 or more, got {warmup}")
+    dev = get_device(device)
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        with Stopwatch(dev) as sw:
+            fn()
+        assert sw.elapsed is not None
+        times.append(sw.elapsed)
+    return Timing(times=tuple(times), device=str(dev))
+
+
+def _gib(n_bytes: int) -> str:
+    return f"{n_bytes / 2**30:.1f} GiB"
+
+
+def environment_report() -> str:
+    """Describe the software and the devices of this machine, one fact a line.
+
+    Useful at the top of a notebook or in a bug report: torch and Python
+    versions, what [`get_device()`][torchbasics.devices.get_device] would pick, and for each
+    GPU its name, memory and compute capability.
+
+    Returns:
+        A multi-line, human-readable report.
+
+    Examples:
+        >>> from torchbasics.devices import environment_report
+        >>> report = environment_report()
+        >>> report.splitlines()[0].startswith("torch ")
+        True
+        >>> "cpu:" in report
+        True
+    """
+    lines = [
+        f"torch {torch.__version__}",
+        f"python {platform.python_version()} ({platform.system()} {platform.machine()})",
+        f"default device: {get_device()}",
+    ]
+    if torch.cuda.is_available():
+        lines.append(f"CUDA runtime {torch.version.cuda}")
+        for i in range(torch.cuda.device_count()):
+            props = torch.cuda.get_device_properties(i)
+            lines.append(
+                f"cuda:{i}: {props.name}, {_gib(props.total_memory)}, "
+                f"compute capability {props.major}.{props.minor}"
+            )
+    else:
+        lines.append("cuda: not available")
+    lines.append("mps: available" if _mps_available() else "mps: not available")
+    threads = torch.get_num_threads()
+    lines.append(f"cpu: {os.cpu_count()} logical cores, torch uses {threads} threads")
+    return "\n".join(lines)
