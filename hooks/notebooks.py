@@ -55,6 +55,7 @@ _HEADING = re.compile(
 )
 _ANCHOR = re.compile(r'<a class="anchor-link" href="#[^"]*">')
 _TAG = re.compile(r"<[^>]+>")
+_HREF = re.compile(r'(<a\s[^>]*?href=")([^"#:]+\.(?:md|py))(#[^"]*)?(")')
 
 
 class TutorialFile(File):
@@ -236,6 +237,35 @@ def _title(tokens: list[dict[str, Any]]) -> str | None:
     return None
 
 
+def rewrite_links(content: str, page_file: File, files: Files) -> str:
+    """Point links to ``*.md`` / tutorial sources at their pages, as MkDocs does
+    for Markdown pages (it leaves notebook HTML alone).
+
+    An unknown target is logged as a warning, which fails a ``--strict`` build.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        target = PurePosixPath(page_file.src_uri).parent / match[2]
+        parts: list[str] = []
+        for part in target.parts:
+            if part == "..":
+                if parts:
+                    parts.pop()
+            elif part != ".":
+                parts.append(part)
+        found = files.get_file_from_path("/".join(parts))
+        if found is None:
+            log.warning(
+                "Tutorial %s links to %r, which is not a page of the site",
+                page_file.src_uri, match[2],
+            )
+            return match[0]
+        url = found.url_relative_to(page_file)
+        return f"{match[1]}{url}{match[3] or ''}{match[4]}"
+
+    return _HREF.sub(replace, content)
+
+
 @event_priority(-50)  # after mkdocs-jupyter (0) replaced page.render
 def on_pre_page(page: Any, config: Any, files: Files) -> Any:
     if not isinstance(page.file, TutorialFile):
@@ -267,7 +297,7 @@ def on_pre_page(page: Any, config: Any, files: Files) -> Any:
             content, tokens = fix_headings(page.content)
             entry = {"key": key, "content": content, "toc": tokens}
             _write_atomically(cache, json.dumps(entry, ensure_ascii=False))
-        page.content = entry["content"]
+        page.content = rewrite_links(entry["content"], page.file, fls)
         page.toc = get_toc(entry["toc"])
         title = _title(entry["toc"])
         if title:

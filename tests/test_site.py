@@ -1,0 +1,205 @@
+"""The built site: both languages, notebooks rendered, every link and anchor valid.
+
+One offline ``mkdocs build --strict`` (the ``built_site`` fixture) is checked
+as a reader would meet it: pages exist where the navigation says, the
+language switcher keeps the page, internal links and ``#anchors`` resolve on
+Markdown and notebook pages alike, no heading has an empty id, and nothing on
+a page is loaded from another host.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import offline_env
+
+pytestmark = pytest.mark.site
+
+PAGES = {
+    # source page -> URL path in the default language
+    "index": "",
+    "lectures/w1-1-tensors": "lectures/w1-1-tensors/",
+    "tutorials/w1-1-tensors": "tutorials/w1-1-tensors/",
+    "api/devices": "api/devices/",
+}
+
+
+class PageParser(HTMLParser):
+    """Collect ids, links, resources and language alternates of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.links: list[str] = []
+        self.resources: list[str] = []
+        self.switcher: dict[str, str] = {}
+        self.lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "html":
+            self.lang = a.get("lang", "")
+        if "id" in a:
+            self.ids.append(a["id"])
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+            if "md-select__link" in a.get("class", "") and "hreflang" in a:
+                self.switcher[a["hreflang"]] = a["href"]
+        if tag in {"script", "img", "iframe"} and a.get("src"):
+            self.resources.append(a["src"])
+        if tag == "link" and a.get("href") and a.get("rel") in {
+            "stylesheet", "preload", "modulepreload", "icon",
+        }:
+            self.resources.append(a["href"])
+
+
+def parse(path: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def page_file(site: Path, url_path: str) -> Path:
+    target = site / url_path
+    return target / "index.html" if url_path.endswith("/") or not url_path else target
+
+
+def resolve(site: Path, page: Path, href: str) -> tuple[Path, str] | None:
+    """Map a relative link on ``page`` to (file in the site, fragment); None if external."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+        return None
+    base = PurePosixPath(page.relative_to(site).as_posix()).parent
+    raw = unquote(parts.path)
+    if raw:
+        # site_url's path is "/": an absolute path starts at the site root
+        joined = PurePosixPath(raw.lstrip("/")) if raw.startswith("/") else base / raw
+        resolved = site.joinpath(*joined.parts).resolve()
+        if raw.endswith("/") or resolved.is_dir():
+            resolved = resolved / "index.html"
+    else:
+        resolved = page
+    return resolved, unquote(parts.fragment)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("source", sorted(PAGES))
+def test_page_is_built_in_both_languages(built_site: Path, source: str, lang: str) -> None:
+    url = PAGES[source] if lang == "ko" else f"en/{PAGES[source]}"
+    path = page_file(built_site, url)
+    assert path.is_file(), f"{source} ({lang}) was not built at /{url}"
+    assert parse(path).lang == lang
+
+
+def test_tutorials_are_rendered_not_copied(built_site: Path) -> None:
+    for prefix in ("", "en/"):
+        html = page_file(built_site, f"{prefix}tutorials/w1-1-tensors/").read_text("utf-8")
+        assert "jp-Cell" in html or "jupyter-wrapper" in html
+        assert "data:image/png;base64," in html, "the executed plots are missing"
+        assert "Traceback (most recent call last)" not in html
+    assert not list(built_site.rglob("*.en.py.html"))
+
+
+@pytest.mark.parametrize("source", sorted(PAGES))
+def test_language_switcher_keeps_the_page(built_site: Path, source: str) -> None:
+    for lang, other in (("ko", "en"), ("en", "ko")):
+        url = PAGES[source] if lang == "ko" else f"en/{PAGES[source]}"
+        page = page_file(built_site, url)
+        href = parse(page).switcher.get(other)
+        assert href is not None, f"{url or '/'} has no link to {other}"
+        target, _ = resolve(built_site, page, href)
+        want = PAGES[source] if other == "ko" else f"en/{PAGES[source]}"
+        assert target == page_file(built_site, want).resolve(), (
+            f"switching {url or '/'} to {other} goes to {href}, not /{want}"
+        )
+
+
+def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
+    parsed = {p.resolve(): parse(p) for p in html_files(built_site)}
+    broken = []
+    for page, info in parsed.items():
+        for href in info.links:
+            hit = resolve(built_site, page, href)
+            if hit is None:
+                continue
+            target, fragment = hit
+            where = f"{page.relative_to(built_site.resolve())}: {href}"
+            if not target.exists():
+                broken.append(f"{where} (no such file)")
+            elif fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else parse(target).ids
+                if fragment not in ids:
+                    broken.append(f"{where} (no id {fragment!r})")
+    assert not broken, "broken links:\n" + "\n".join(broken)
+
+
+def test_no_heading_has_an_empty_id(built_site: Path) -> None:
+    empty = [
+        str(p.relative_to(built_site))
+        for p in html_files(built_site)
+        if "" in parse(p).ids
+    ]
+    assert not empty, f"elements with id=\"\" on: {empty}"
+
+
+def test_korean_headings_keep_their_korean_ids(built_site: Path) -> None:
+    ids = parse(page_file(built_site, PAGES["tutorials/w1-1-tensors"])).ids
+    assert any(any("\uac00" <= ch <= "\ud7a3" for ch in i) for i in ids)
+
+
+def test_nothing_is_loaded_from_another_host(built_site: Path) -> None:
+    external = sorted(
+        {
+            f"{p.relative_to(built_site)}: {r}"
+            for p in html_files(built_site)
+            for r in parse(p).resources
+            if urlsplit(r).scheme in {"http", "https"} or r.startswith("//")
+        }
+    )
+    assert not external, "fetched over the network at view time:\n" + "\n".join(external)
+
+
+def test_api_reference_documents_devices_in_both_languages(built_site: Path) -> None:
+    for prefix in ("", "en/"):
+        ids = parse(page_file(built_site, f"{prefix}api/devices/")).ids
+        for name in (
+            "get_device", "to_device", "environment_report", "measure",
+            "Stopwatch", "synchronize", "DeviceUnavailableError",
+        ):
+            assert f"torchbasics.devices.{name}" in ids, (prefix, name)
+
+
+def test_search_index_has_both_languages(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    locations = [d["location"] for d in index["docs"]]
+    assert any(loc.startswith("lectures/w1-1-tensors/") for loc in locations)
+    assert any(loc.startswith("en/lectures/w1-1-tensors/") for loc in locations)
+    assert any(loc.startswith("tutorials/w1-1-tensors/") for loc in locations)
+    assert not [loc for loc in locations if loc.endswith("#")], "empty anchors"
+    assert "ko" in index["config"]["lang"]
+
+
+def test_offline_guard_blocks_the_network() -> None:
+    code = (
+        "import socket\n"
+        "try:\n"
+        "    socket.create_connection(('192.0.2.1', 80), timeout=1)\n"
+        "except OSError as e:\n"
+        "    print(type(e).__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=offline_env(),
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert out.strip() == "NetworkAccessError"
