@@ -24,11 +24,13 @@ def offline_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def mkdocs_build(site_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run ``mkdocs build --strict`` offline; fail the test with its log if it fails."""
+def mkdocs_build(
+    site_dir: Path, root: Path = ROOT, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run ``mkdocs build --strict`` offline in ``root``; on failure, fail with its log."""
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
-        cwd=ROOT,
+        cwd=root,
         env=offline_env(**env),
         capture_output=True,
         text=True,

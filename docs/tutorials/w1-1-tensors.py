@@ -126,7 +126,7 @@ print("same values after the round trip:", torch.equal(x, back))
 # 내려받을 파일 없이 텐서 연산만으로 작은 합성 이미지 두 장을 만들겠습니다.
 #
 # - 첫 번째 이미지: 빨강은 왼쪽에서 오른쪽으로, 초록은 위에서 아래로
-#   밝아지고, 파랑은 대각선 줄무늬입니다. 시드를 고정한 약간의 잡음을
+#   밝아지고, 파랑은 대각선 줄무늬입니다. 시드를 고정한 약간의 잡음(noise)을
 #   더합니다.
 # - 두 번째 이미지: 순수한 빨강, 초록, 파랑, 흰색 막대 네 개입니다.
 #
@@ -277,7 +277,7 @@ print("  same address:", shared.data_ptr() == arr.ctypes.data)
 ones = torch.ones(3)
 ones_np = ones.numpy()
 ones.add_(1)
-print("tensor after add_:", ones)
+print("tensor after add_: ", ones)
 print("the .numpy() array:", ones_np)
 from_float64 = torch.from_numpy(np.arange(3.0))
 print("from_numpy(np.arange(3.0)).dtype:", from_float64.dtype)
@@ -292,9 +292,10 @@ print("torch.get_default_dtype():       ", torch.get_default_dtype())
 # 원소가 행 우선(row-major) 순서로 빈틈없이 놓여 있으면 그 텐서를
 # 연속(contiguous)이라고 합니다.
 #
-# `.t()`(전치)는 숫자를 옮기지 않고 모양과 스트라이드만 바꿉니다. 출력에서
-# 전치한 뒤 스트라이드의 두 값이 자리를 바꾸고, `is_contiguous()`가
-# `False`가 되며, 저장소는 원본과 그대로 공유한다는 점을 확인할 수 있습니다.
+# `.t()`로 하는 전치(transpose)는 숫자를 옮기지 않고 모양과 스트라이드만
+# 바꿉니다. 출력에서 전치한 뒤 스트라이드의 두 값이 자리를 바꾸고,
+# `is_contiguous()`가 `False`가 되며, 저장소는 원본과 그대로 공유한다는 점을
+# 확인할 수 있습니다.
 
 # %%
 m = torch.arange(12).reshape(3, 4)
@@ -340,7 +341,9 @@ print(
 # `n`에 대해 `n × n` 행렬 두 개를 곱하는 시간을 측정합니다.
 # `measure`는 먼저 몇 번 워밍업(warm-up)으로 실행해서 첫 호출에만 드는
 # 비용(CUDA 초기화, 메모리 할당 등)을 빼고, 매번 장치를 동기화하면서
-# 반복해 잰 다음 그 중앙값(median)을 돌려줍니다.
+# 반복해 잰 다음 그 중앙값(median)을 돌려줍니다. 작은 행렬은 한 번의 곱셈이
+# 매우 짧아서 측정값이 흔들리기 쉽기 때문에, 크기가 작을수록 더 여러 번
+# 반복합니다(`repeats`는 `n³`에 반비례).
 #
 # GPU 같은 가속기(accelerator)가 있으면 CPU와 가속기를 모두 재고, 없으면
 # CPU만 잽니다. 어느 경우인지는 출력과 그래프 제목에 나타납니다. 텐서는
@@ -364,7 +367,8 @@ print("timing on:", ", ".join(str(dev) for dev in devices))
 def time_matmul(n, dev):
     a = torch.randn(n, n, device=dev)
     b = torch.randn(n, n, device=dev)
-    return measure(lambda: a @ b, dev, repeats=5, warmup=2)
+    repeats = max(5, 2**27 // n**3)
+    return measure(lambda: a @ b, dev, repeats=repeats, warmup=3)
 
 
 medians = {}
@@ -386,8 +390,8 @@ for i, n in enumerate(sizes):
 # 두 그래프 모두 축이 로그 눈금입니다. 왼쪽은 곱셈 한 번에 걸린 시간,
 # 오른쪽은 초당 연산량입니다. 다음을 살펴볼 만합니다.
 #
-# - `n`이 두 배가 되면 연산량은 여덟 배가 됩니다. 큰 `n`에서 시간이 이
-#   비율에 가깝게 늘어나는지 확인할 수 있습니다.
+# - `n`이 두 배가 되면 연산량은 여덟 배가 됩니다. CPU의 경우 큰 `n`에서
+#   시간이 이 비율에 가깝게 늘어나는지 확인할 수 있습니다.
 # - 작은 행렬에서는 초당 연산량이 낮습니다. 계산 자체보다 함수 호출 같은
 #   고정 비용이 시간의 대부분을 차지하기 때문입니다.
 # - 가속기가 있다면 두 곡선이 어디서 벌어지기 시작하는지 보십시오. GPU는
@@ -460,7 +464,7 @@ timing = measure(ten_matmuls, device, repeats=3, warmup=0)
 print(f"device: {device}")
 print(f"naive perf_counter: {naive * 1e3:9.3f} ms")
 print(f"Stopwatch:          {sw.elapsed * 1e3:9.3f} ms")
-print(f"measure:            {timing}")
+print(f"measure:            {timing.median * 1e3:9.3f} ms (median)")
 print(f"Stopwatch / naive:  {sw.elapsed / naive:9.1f}x")
 
 # %% [markdown]

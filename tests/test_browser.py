@@ -1,0 +1,137 @@
+"""The built site in a real browser: search in both languages, the copy button.
+
+Debian's chromium, driven by Playwright, against the site served on loopback.
+The copy check reads exactly what Material's copy button puts on the
+clipboard (it marks the code element ``data-md-copying`` and takes its
+``innerText``) and runs every snippet of the page on its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+if shutil.which(CHROMIUM) is None:  # pragma: no cover - CI installs it
+    pytest.fail(
+        f"{CHROMIUM} is missing: install Debian's chromium "
+        "(apt-get install chromium), never a downloaded browser",
+        pytrace=False,
+    )
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def page(base_url: str) -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--headless", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run",
+            ],
+        )
+        context = browser.new_context()
+        # Only the site itself may be loaded: any other host fails the test.
+        outside: list[str] = []
+
+        def guard(route: object) -> None:
+            url = route.request.url
+            if url.startswith(base_url) or url.startswith("data:"):
+                route.continue_()
+            else:
+                outside.append(url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        yield page
+        browser.close()
+        assert not outside, f"the site tried to load {outside}"
+
+
+def search(page: object, base_url: str, path: str, query: str) -> list[str]:
+    page.goto(base_url + path)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    page.wait_for_selector(".md-search-result__meta", timeout=15_000)
+    page.wait_for_function(
+        "() => !document.querySelector('.md-search-result__meta')"
+        ".textContent.match(/Initializing|초기화/)",
+        timeout=15_000,
+    )
+    page.wait_for_timeout(300)
+    return page.eval_on_selector_all(
+        ".md-search-result__link", "links => links.map(a => a.href)"
+    )
+
+
+@pytest.mark.parametrize("query", ["텐서", "텐서를", "브로드캐스팅"])
+def test_korean_search_finds_the_korean_lecture(page, base_url, query) -> None:
+    hits = search(page, base_url, "", query)
+    assert any("/lectures/w1-1-tensors/" in h and "/en/" not in h for h in hits), (
+        query, hits,
+    )
+
+
+@pytest.mark.parametrize("query", ["tensor", "broadcasting"])
+def test_english_search_finds_the_english_lecture(page, base_url, query) -> None:
+    hits = search(page, base_url, "en/", query)
+    assert any("/en/lectures/w1-1-tensors/" in h for h in hits), (query, hits)
+
+
+@pytest.mark.parametrize("path", ["lectures/w1-1-tensors/", "en/lectures/w1-1-tensors/"])
+def test_copy_button_copies_code_that_runs(page, base_url, path) -> None:
+    page.goto(base_url + path)
+    copied = page.eval_on_selector_all(
+        ".md-typeset pre > code",
+        """codes => codes.filter(c => c.querySelector('.gp')).map(c => {
+            c.setAttribute('data-md-copying', '');
+            const text = c.innerText;
+            c.removeAttribute('data-md-copying');
+            return text;
+        })""",
+    )
+    assert copied, f"no doctest blocks found on {path}"
+    assert page.locator("button.md-clipboard, button.md-code__button").count() > 0
+    for i, text in enumerate(copied):
+        assert ">>>" not in text, f"block {i} copies its prompts:\n{text}"
+        exec(compile(text, f"{path} block {i + 1}", "exec"), {})
+
+
+def test_language_switcher_click_stays_on_the_tutorial(page, base_url) -> None:
+    page.goto(base_url + "tutorials/w1-1-tensors/")
+    page.locator(".md-select").first.hover()
+    page.locator('a.md-select__link[hreflang="en"]').first.click()
+    page.wait_for_load_state()
+    assert page.url == base_url + "en/tutorials/w1-1-tensors/"
