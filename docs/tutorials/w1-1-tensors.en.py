@@ -161,7 +161,7 @@ print("img:", tuple(img.shape), img.dtype)
 print("bars:", tuple(bars.shape), bars.dtype)
 
 # %% [markdown]
-# To turn a colour image into a grey one we do not simply average the three
+# To turn a color image into a gray one we do not simply average the three
 # channels. The eye is most sensitive to green and least to blue, so the
 # channels get different weights. We use the relative-luminance weights of the
 # Rec. 709 (sRGB) primaries, `[0.2126, 0.7152, 0.0722]`.
@@ -202,8 +202,8 @@ print("same as the per-channel sum:", torch.allclose(gray, by_hand))
 # without a loop.
 #
 # The output tells you whether the first image of the batch matches the single
-# image converted above, and what grey value each of the four bars gets. A pure
-# colour bar comes out as exactly its channel's weight, and the white bar as
+# image converted above, and what gray value each of the four bars gets. A pure
+# color bar comes out as exactly its channel's weight, and the white bar as
 # the sum of all three weights.
 
 # %%
@@ -215,13 +215,12 @@ bar_values = batch_gray[1, 0, ::bar_w].tolist()
 print("gray value of each bar:", [round(v, 4) for v in bar_values])
 
 # %% [markdown]
-# matplotlib's `imshow` expects a colour image as `(H, W, 3)`, so
+# matplotlib's `imshow` expects a color image as `(H, W, 3)`, so
 # `permute(1, 2, 0)` moves the channel dimension to the end. Like
 # broadcasting, `permute` copies no data; it only changes the order in which
-# the data is read. In
-# the bars at the bottom, all three colour bars have the value 1 in their own
-# channel, yet in grey the green bar is far brighter than the red one and the
-# blue bar is almost black.
+# the data is read. In the bars at the bottom, all three color bars have the
+# value 1 in their own channel, yet in gray the green bar is far brighter than
+# the red one and the blue bar is almost black.
 
 # %%
 fig, axes = plt.subplots(2, 2, figsize=(8, 5.6))
@@ -344,16 +343,16 @@ print(
 #
 # Now for some timing. For several sizes `n` we multiply two `n × n` matrices
 # and measure how long it takes. `measure` first runs the function a few times
-# as a warm-up, so that one-off costs of the first calls (CUDA initialisation,
-# memory allocation) are left out; it then repeats the call, synchronising the
+# as a warm-up, so that one-off costs of the first calls (CUDA initialization,
+# memory allocation) are left out; it then repeats the call, synchronizing the
 # device each time, and reports the median. A single product of small matrices
 # is so short that its timing is easily disturbed, so smaller sizes are
 # repeated more often (`repeats` is inversely proportional to `n³`).
 #
 # If an accelerator such as a GPU is present, both the CPU and the accelerator
-# are timed; otherwise only the CPU is. Which case you are looking at is printed
-# and shown in the plot title. The matrices are created directly on the device
-# being timed, so no transfer between devices is included.
+# are timed; otherwise only the CPU is. Which case you are looking at is
+# printed, and shown in the plot title. The matrices are created directly on
+# the device being timed, so no transfer between devices is included.
 #
 # Multiplying two `n × n` matrices takes about `2n³` floating-point operations
 # (multiplications plus additions), so `2n³` divided by the time gives the
@@ -443,7 +442,7 @@ plt.show()
 # end of each measurement.
 #
 # The next cell times ten `1024 × 1024` matrix multiplications on `device` in
-# three ways: `perf_counter` without synchronising, `Stopwatch`, and
+# three ways: `perf_counter` without synchronizing, `Stopwatch`, and
 # `measure`.
 
 # %%
@@ -477,14 +476,14 @@ print(f"Stopwatch / naive:  {sw.elapsed / naive:9.1f}x")
 # %% [markdown]
 # On the CPU an operation has finished by the time the call returns, so the
 # three numbers are close and the ratio on the last line is near one. Run the
-# same cell on a GPU and the unsynchronised number comes out far smaller than
+# same cell on a GPU and the unsynchronized number comes out far smaller than
 # the other two: it is the time spent queueing the work, not computing it.
 #
 # Synchronization also happens where you do not see it. Anything that brings a
 # GPU value back to the CPU, such as `print(c)`, `.item()` or `.cpu()`, waits
 # for the computation to finish. Timed carelessly, the slow line appears to be
 # the one that fetches the value rather than the one that does the work. Always
-# time GPU code with a tool that synchronises.
+# time GPU code with a tool that synchronizes.
 
 # %% [markdown]
 # ## Summary
@@ -495,7 +494,7 @@ print(f"Stopwatch / naive:  {sw.elapsed / naive:9.1f}x")
 # - `torch.from_numpy` and `.numpy()` share memory; `torch.tensor` copies.
 # - `view` only succeeds when it can share the storage; `reshape` copies when
 #   it has to. Operations such as a transpose leave a tensor non-contiguous.
-# - Choose the device with `get_device()`, and synchronise when timing GPU
+# - Choose the device with `get_device()`, and synchronize when timing GPU
 #   work.
 #
 # Lecture [W1.1 Tensors, NumPy and the GPU](../lectures/w1-1-tensors.md)
