@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -60,7 +62,7 @@ def page(base_url: str) -> Iterator[object]:
                 "--disable-sync", "--no-first-run",
             ],
         )
-        context = browser.new_context()
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
         # Only the site itself may be loaded: any other host fails the test.
         outside: list[str] = []
 
@@ -80,20 +82,23 @@ def page(base_url: str) -> Iterator[object]:
 
 
 def search(page: object, base_url: str, path: str, query: str) -> list[str]:
+    """Type ``query`` into Material's search box; return the result links."""
     page.goto(base_url + path)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
     box = page.locator("input.md-search__input")
+    box.click()
     box.fill(query)
-    page.wait_for_selector(".md-search-result__meta", timeout=15_000)
-    page.wait_for_function(
-        "() => !document.querySelector('.md-search-result__meta')"
-        ".textContent.match(/Initializing|초기화/)",
-        timeout=15_000,
-    )
-    page.wait_for_timeout(300)
-    return page.eval_on_selector_all(
-        ".md-search-result__link", "links => links.map(a => a.href)"
-    )
+    for _ in range(60):
+        box.press("End")  # Material searches on keyup, which fill() does not send
+        page.wait_for_timeout(250)
+        links = page.eval_on_selector_all(
+            ".md-search-result__link", "links => links.map(a => a.href)"
+        )
+        if any(parse_qs(urlsplit(h).query).get("h") == [query] for h in links):
+            return links
+        meta = page.locator(".md-search-result__meta").inner_text()
+        if re.search(r"No matching|없습니다", meta):
+            return []
+    raise AssertionError(f"search for {query!r} never answered: {meta!r}")
 
 
 @pytest.mark.parametrize("query", ["텐서", "텐서를", "브로드캐스팅"])
