@@ -17,6 +17,10 @@ but three things break once mkdocs-static-i18n builds a second language
 3. Heading ids are slugified ASCII-only, so Korean headings get ``id=""``.
    We re-derive ids with the same Unicode slugify as the Markdown pages and
    rebuild the page's table of contents from them.
+
+It also keeps the site's root ``404.html`` in the default language: every
+language build writes it, so the last one built would otherwise win
+(mkdocs-static-i18n #284); the other languages' versions go to ``<lang>/``.
 """
 
 from __future__ import annotations
@@ -276,6 +280,8 @@ def on_pre_page(page: Any, config: Any, files: Files) -> Any:
     source = Path(page.file.abs_src_path)
     cache = _cache_path(config, lang, page.file.src_uri)
 
+    nav_title = page.title  # the title given in mkdocs.yml's nav, if any
+
     def cached_render(cfg: Any, fls: Files) -> None:
         key = _cache_key(source, dict(jupyter))
         entry = None
@@ -299,9 +305,28 @@ def on_pre_page(page: Any, config: Any, files: Files) -> Any:
             _write_atomically(cache, json.dumps(entry, ensure_ascii=False))
         page.content = rewrite_links(entry["content"], page.file, fls)
         page.toc = get_toc(entry["toc"])
-        title = _title(entry["toc"])
-        if title:
-            page.title = title
+        page.title = nav_title or _title(entry["toc"]) or page.title
 
     page.render = cached_render
     return page
+
+
+# --------------------------------------------------------------------------
+# One 404 page per language
+
+_default_404: bytes | None = None
+
+
+def on_post_build(config: Any) -> None:
+    global _default_404
+    i18n = _i18n(config)
+    page = Path(config.site_dir) / "404.html"
+    if not page.is_file():
+        return
+    if i18n.current_language == i18n.default_language:
+        _default_404 = page.read_bytes()
+    elif _default_404 is not None:
+        localized = Path(config.site_dir) / i18n.current_language / "404.html"
+        localized.parent.mkdir(parents=True, exist_ok=True)
+        page.replace(localized)
+        page.write_bytes(_default_404)

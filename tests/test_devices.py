@@ -179,9 +179,20 @@ def test_measure_discards_warmup_and_counts_repeats() -> None:
     assert "median of 4 runs on cpu" in str(timing)
 
 
+def test_measure_number_runs_several_calls_per_repeat_and_averages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = iter([0.0, 3.0, 10.0, 16.0])  # two repetitions: 3 s and 6 s
+    monkeypatch.setattr(devices.time, "perf_counter", lambda: next(clock))
+    calls = []
+    timing = measure(lambda: calls.append(1), "cpu", repeats=2, warmup=0, number=3)
+    assert len(calls) == 6
+    assert timing.times == (1.0, 2.0)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"repeats": 0}, "repeats"), ({"warmup": -1}, "warmup")],
+    [({"repeats": 0}, "repeats"), ({"warmup": -1}, "warmup"), ({"number": 0}, "number")],
 )
 def test_measure_rejects_bad_counts(kwargs: dict[str, int], message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -199,6 +210,15 @@ def test_environment_report_lists_versions_and_devices(cpu_only: None) -> None:
     assert "cuda: not available" in lines
     assert "mps: not available" in lines
     assert any(line.startswith("cpu: ") for line in lines)
+
+
+def test_environment_report_survives_a_bad_device_setting(
+    cpu_only: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(DEVICE_ENV_VAR, "cuda")
+    report = environment_report()
+    assert "default device: none (device 'cuda'" in report
+    assert DEVICE_ENV_VAR in report
 
 
 def test_public_api_is_reexported_from_the_package() -> None:

@@ -190,6 +190,11 @@ def test_search_index_has_both_languages(built_site: Path) -> None:
     assert "ko" in index["config"]["lang"]
 
 
+def test_404_page_exists_in_each_language(built_site: Path) -> None:
+    assert parse(built_site / "404.html").lang == "ko"
+    assert parse(built_site / "en" / "404.html").lang == "en"
+
+
 def test_offline_guard_blocks_the_network() -> None:
     code = (
         "import socket\n"

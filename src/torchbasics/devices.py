@@ -301,25 +301,31 @@ def measure(
     *,
     repeats: int = 5,
     warmup: int = 1,
+    number: int = 1,
 ) -> Timing:
     """Time ``fn()`` on ``device``: warm up, then repeat, synchronising each time.
 
     The first calls on a GPU pay one-off costs (CUDA context, kernel
     selection, memory allocation); ``warmup`` calls absorb them and are not
-    counted.
+    counted. For very short work, raise ``number``: each repetition then
+    times ``number`` calls in a row and records their average, so the clock
+    and the synchronisation are paid once per repetition, not once per call.
 
     Args:
         fn: A function taking no arguments that does the work to time.
         device: The device ``fn`` computes on; ``None`` means
-            [`get_device()`][torchbasics.devices.get_device].
-        repeats: Timed calls (at least 1).
+            [`get_device()`][torchbasics.devices.get_device]. Pass the device
+            your tensors are on: synchronising another device would time only
+            the launch of the work.
+        repeats: Timed repetitions (at least 1).
         warmup: Untimed calls made first (0 or more).
+        number: Calls per timed repetition (at least 1).
 
     Returns:
-        The timings, with their median and best.
+        Seconds per call for each repetition, with their median and best.
 
     Raises:
-        ValueError: ``repeats`` < 1 or ``warmup`` < 0.
+        ValueError: ``repeats`` < 1, ``number`` < 1 or ``warmup`` < 0.
 
     Examples:
         >>> import torch
@@ -331,6 +337,8 @@ def measure(
     """
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, got {repeats}")
+    if number < 1:
+        raise ValueError(f"number must be at least 1, got {number}")
     if warmup < 0:
         raise ValueError(f"warmup must be 0 or more, got {warmup}")
     dev = get_device(device)
@@ -339,9 +347,10 @@ def measure(
     times = []
     for _ in range(repeats):
         with Stopwatch(dev) as sw:
-            fn()
+            for _ in range(number):
+                fn()
         assert sw.elapsed is not None
-        times.append(sw.elapsed)
+        times.append(sw.elapsed / number)
     return Timing(times=tuple(times), device=str(dev))
 
 
@@ -367,10 +376,15 @@ def environment_report() -> str:
         >>> "cpu:" in report
         True
     """
+    try:
+        default = str(get_device())
+    except (DeviceUnavailableError, ValueError) as err:
+        # the report is most needed exactly when the configuration is wrong
+        default = f"none ({err})"
     lines = [
         f"torch {torch.__version__}",
         f"python {platform.python_version()} ({platform.system()} {platform.machine()})",
-        f"default device: {get_device()}",
+        f"default device: {default}",
     ]
     if torch.cuda.is_available():
         lines.append(f"CUDA runtime {torch.version.cuda}")
