@@ -15,7 +15,6 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -87,21 +86,22 @@ def search(page: object, base_url: str, path: str, query: str) -> list[str]:
     box = page.locator("input.md-search__input")
     box.click()
     box.fill(query)
+    meta = ""
     for _ in range(60):
         box.press("End")  # Material searches on keyup, which fill() does not send
         page.wait_for_timeout(250)
-        links = page.eval_on_selector_all(
-            ".md-search-result__link", "links => links.map(a => a.href)"
-        )
-        if any(parse_qs(urlsplit(h).query).get("h") == [query] for h in links):
-            return links
         meta = page.locator(".md-search-result__meta").inner_text()
-        if re.search(r"No matching|없습니다", meta):
-            return []
+        # the page is fresh, so any count (or "none") answers this query
+        if re.search(r"\d|No matching|없습니다", meta):
+            return page.eval_on_selector_all(
+                ".md-search-result__link", "links => links.map(a => a.href)"
+            )
     raise AssertionError(f"search for {query!r} never answered: {meta!r}")
 
 
-@pytest.mark.parametrize("query", ["텐서", "텐서를", "브로드캐스팅"])
+# 브로드캐스팅을 never occurs on the page: it is found only because the search
+# separator peels the particle off, in the index and in the query alike.
+@pytest.mark.parametrize("query", ["텐서", "텐서를", "텐서의", "브로드캐스팅을"])
 def test_korean_search_finds_the_korean_lecture(page, base_url, query) -> None:
     hits = search(page, base_url, "", query)
     assert any("/lectures/w1-1-tensors/" in h and "/en/" not in h for h in hits), (
