@@ -346,8 +346,10 @@ print(
 # as a warm-up, so that one-off costs of the first calls (CUDA initialization,
 # memory allocation) are left out; it then repeats the call, synchronizing the
 # device each time, and reports the median. A single product of small matrices
-# is so short that its timing is easily disturbed, so smaller sizes are
-# repeated more often (`repeats` is inversely proportional to `n³`).
+# is so short that the clock and the synchronization would swamp it, so
+# `number` runs several products back to back inside each timed repetition
+# and averages them; the smaller the size, the more products per repetition
+# (`number` is inversely proportional to `n³`).
 #
 # If an accelerator such as a GPU is present, both the CPU and the accelerator
 # are timed; otherwise only the CPU is. Which case you are looking at is
@@ -372,8 +374,8 @@ print("timing on:", ", ".join(str(dev) for dev in devices))
 def time_matmul(n, dev):
     a = torch.randn(n, n, device=dev)
     b = torch.randn(n, n, device=dev)
-    repeats = max(5, 2**27 // n**3)
-    return measure(lambda: a @ b, dev, repeats=repeats, warmup=3)
+    number = max(1, 2**24 // n**3)
+    return measure(lambda: a @ b, dev, repeats=5, warmup=3, number=number)
 
 
 medians = {}

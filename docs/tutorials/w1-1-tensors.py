@@ -342,8 +342,9 @@ print(
 # `measure`는 먼저 몇 번 워밍업(warm-up)으로 실행해서 첫 호출에만 드는
 # 비용(CUDA 초기화, 메모리 할당 등)을 빼고, 매번 장치를 동기화하면서
 # 반복해 잰 다음 그 중앙값(median)을 돌려줍니다. 작은 행렬은 한 번의 곱셈이
-# 매우 짧아서 측정값이 흔들리기 쉽기 때문에, 크기가 작을수록 더 여러 번
-# 반복합니다(`repeats`는 `n³`에 반비례).
+# 매우 짧아서 시계와 동기화 비용에 묻히기 쉽습니다. 그래서 `number`로 한
+# 번의 측정 안에서 곱셈을 여러 번 연달아 실행하고 평균을 냅니다. 크기가
+# 작을수록 더 많이 묶습니다(`number`는 `n³`에 반비례).
 #
 # GPU 같은 가속기(accelerator)가 있으면 CPU와 가속기를 모두 재고, 없으면
 # CPU만 잽니다. 어느 경우인지는 출력과 그래프 제목에 나타납니다. 텐서는
@@ -367,8 +368,8 @@ print("timing on:", ", ".join(str(dev) for dev in devices))
 def time_matmul(n, dev):
     a = torch.randn(n, n, device=dev)
     b = torch.randn(n, n, device=dev)
-    repeats = max(5, 2**27 // n**3)
-    return measure(lambda: a @ b, dev, repeats=repeats, warmup=3)
+    number = max(1, 2**24 // n**3)
+    return measure(lambda: a @ b, dev, repeats=5, warmup=3, number=number)
 
 
 medians = {}
