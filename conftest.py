@@ -6,12 +6,20 @@ stricter per-block checks (each block runs alone; no block is silently
 skipped) live in tests/test_snippets.py.
 """
 
+import importlib.util
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+from pathlib import Path
 
 from sybil import Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
 
 DOCTEST_FLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
+
+# Nothing in the tests may reach the network: the guard that offline builds
+# and notebook kernels load through PYTHONPATH is active in this process too.
+_guard = Path(__file__).parent / "tests" / "offline" / "sitecustomize.py"
+_spec = importlib.util.spec_from_file_location("torchbasics_offline_guard", _guard)
+_spec.loader.exec_module(importlib.util.module_from_spec(_spec))
 
 pytest_collect_file = Sybil(
     parsers=[

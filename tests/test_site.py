@@ -195,6 +195,13 @@ def test_404_page_exists_in_each_language(built_site: Path) -> None:
     assert parse(built_site / "en" / "404.html").lang == "en"
 
 
+def test_offline_guard_is_active_in_the_test_process() -> None:
+    import socket
+
+    with pytest.raises(OSError, match="offline run tried"):
+        socket.create_connection(("192.0.2.1", 80), timeout=1)
+
+
 def test_offline_guard_blocks_the_network() -> None:
     code = (
         "import socket\n"
