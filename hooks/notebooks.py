@@ -49,7 +49,6 @@ log = logging.getLogger("mkdocs.hooks.notebooks")
 #: Where executed tutorials are cached; relative paths are taken from the
 #: directory of mkdocs.yml (not the working directory).
 CACHE_ENV_VAR = "TORCHBASICS_CACHE_DIR"
-TUTORIALS = "tutorials/"
 _slugify = slugify(case="lower")
 
 _HEADING = re.compile(
@@ -73,8 +72,11 @@ def _i18n(config: Any) -> Any:
     return config.plugins["i18n"]
 
 
-def _is_tutorial(file: File) -> bool:
-    return file.src_uri.startswith(TUTORIALS) and file.src_uri.endswith(".py")
+def _is_tutorial(file: File, config: Any) -> bool:
+    """A notebook source that mkdocs-jupyter's ``include`` patterns select."""
+    return file.src_uri.endswith((".py", ".ipynb")) and config.plugins[
+        "mkdocs-jupyter"
+    ].should_include(file)
 
 
 def _page_uri(norm_src_uri: str, lang: str, default: str, use_dirs: bool) -> str:
@@ -102,7 +104,7 @@ def on_files(files: Files, config: Any) -> Files:
     use_dirs = config.use_directory_urls
     # Replace in place: ``files`` is i18n's Files subclass, whose lookup of
     # localized link targets the rest of the build depends on.
-    for file in [f for f in files if _is_tutorial(f)]:
+    for file in [f for f in files if _is_tutorial(f, config)]:
         norm = getattr(file, "norm_src_uri", file.src_uri)
         page = _tutorial_file(
             file.src_uri, _page_uri(norm, lang, default, use_dirs), config
@@ -112,8 +114,9 @@ def on_files(files: Files, config: Any) -> Files:
         page.norm_src_uri = norm
         page.locale_alternate_of = lang
         page.alternates = {}
+        stem, suffix = norm.rsplit(".", 1)
         for other in languages:
-            localized = norm[: -len(".py")] + f".{other}.py"
+            localized = f"{stem}.{other}.{suffix}"
             exists = (Path(config.docs_dir) / localized).is_file()
             page.alternates[other] = _tutorial_file(
                 localized if exists else norm,
