@@ -9,6 +9,7 @@ a page is loaded from another host.
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -28,6 +29,9 @@ PAGES = {
     "lectures/w1-1-tensors": "lectures/w1-1-tensors/",
     "tutorials/w1-1-tensors": "tutorials/w1-1-tensors/",
     "api/devices": "api/devices/",
+    "api/models": "api/models/",
+    "api/metrics": "api/metrics/",
+    "api/plotting": "api/plotting/",
 }
 
 
@@ -170,14 +174,15 @@ def test_nothing_is_loaded_from_another_host(built_site: Path) -> None:
     assert not external, "fetched over the network at view time:\n" + "\n".join(external)
 
 
-def test_api_reference_documents_devices_in_both_languages(built_site: Path) -> None:
+@pytest.mark.parametrize("module", ["devices", "models", "metrics", "plotting"])
+def test_api_reference_documents_every_public_name_in_both_languages(
+    built_site: Path, module: str
+) -> None:
+    public = importlib.import_module(f"torchbasics.{module}").__all__
     for prefix in ("", "en/"):
-        ids = parse(page_file(built_site, f"{prefix}api/devices/")).ids
-        for name in (
-            "get_device", "to_device", "environment_report", "measure",
-            "Stopwatch", "synchronize", "DeviceUnavailableError",
-        ):
-            assert f"torchbasics.devices.{name}" in ids, (prefix, name)
+        ids = set(parse(page_file(built_site, f"{prefix}api/{module}/")).ids)
+        missing = [n for n in public if f"torchbasics.{module}.{n}" not in ids]
+        assert not missing, f"/{prefix}api/{module}/ does not document {missing}"
 
 
 def test_search_index_has_both_languages(built_site: Path) -> None:
