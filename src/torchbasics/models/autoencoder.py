@@ -230,7 +230,15 @@ class VAE(nn.Module):
 
 
 class VAELoss(NamedTuple):
-    """The parts of the VAE loss; call ``.total.backward()``."""
+    """The parts of the VAE loss; call ``.total.backward()``.
+
+    Examples:
+        >>> import torch
+        >>> from torchbasics.models import VAELoss
+        >>> parts = VAELoss(torch.tensor(3.0), torch.tensor(2.0), torch.tensor(1.0))
+        >>> parts.total.item(), parts.kl.item()
+        (3.0, 1.0)
+    """
 
     total: torch.Tensor  # reconstruction + beta * kl
     reconstruction: torch.Tensor  # BCE summed over pixels, mean over the batch
@@ -253,6 +261,11 @@ def vae_loss(recon_logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor,
 
     Returns:
         ``VAELoss(total, reconstruction, kl)``, three scalar tensors.
+
+    Shape:
+        - recon_logits, x: `(N, C, H, W)`
+        - mu, logvar: `(N, latent_dim)`
+        - Output: three scalars `()`
 
     Examples:
         >>> import torch

@@ -170,6 +170,10 @@ def plot_decision_boundary(
         TypeError: If ``model`` is not callable, ``resolution`` is not an
             integer, or ``y`` is not numeric.
 
+    Shape:
+        - X: `(N, 2)`; y: `(N,)` or `(N, 1)` class indices
+        - model input: `(M, 2)`; model output: `(M,)`, `(M, 1)` or `(M, C)` logits
+
     Examples:
         >>> import torch
         >>> from torch import nn

@@ -129,6 +129,9 @@ def plot_image_grid(
             per image.
         TypeError: If the images are not real numbers.
 
+    Shape:
+        - images: `(N, C, H, W)` or `(N, H, W, C)` with `C` in {1, 3}, or `(N, H, W)`
+
     Examples:
         >>> import torch
         >>> from torchbasics.plotting import plot_image_grid
