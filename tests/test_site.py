@@ -29,6 +29,7 @@ PAGES = {
     "lectures/w1-1-tensors": "lectures/w1-1-tensors/",
     "tutorials/w1-1-tensors": "tutorials/w1-1-tensors/",
     "api/devices": "api/devices/",
+    "api/data": "api/data/",
     "api/models": "api/models/",
     "api/metrics": "api/metrics/",
     "api/plotting": "api/plotting/",
@@ -174,7 +175,7 @@ def test_nothing_is_loaded_from_another_host(built_site: Path) -> None:
     assert not external, "fetched over the network at view time:\n" + "\n".join(external)
 
 
-@pytest.mark.parametrize("module", ["devices", "models", "metrics", "plotting"])
+@pytest.mark.parametrize("module", ["devices", "data", "models", "metrics", "plotting"])
 def test_api_reference_documents_every_public_name_in_both_languages(
     built_site: Path, module: str
 ) -> None:
