@@ -648,3 +648,13 @@ def test_every_figure_renders_to_png(make: Callable[[], Figure]) -> None:
     assert isinstance(fig, Figure)
     assert png_bytes(fig).startswith(b"\x89PNG\r\n\x1a\n")
     assert math.prod(fig.get_size_inches()) > 0
+
+
+def test_figures_display_themselves_as_png_in_a_notebook() -> None:
+    """A fresh Jupyter kernel has no matplotlib display hook without pyplot:
+    the figure must carry IPython's ``_repr_png_`` protocol itself."""
+    from torchbasics.plotting import plot_activations
+
+    fig = plot_activations(["relu"])
+    png = fig._repr_png_()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")

@@ -28,6 +28,7 @@ PAGES = {
     "index": "",
     "lectures/w1-1-tensors": "lectures/w1-1-tensors/",
     "tutorials/w1-1-tensors": "tutorials/w1-1-tensors/",
+    "tutorials/library-tour": "tutorials/library-tour/",
     "api/devices": "api/devices/",
     "api/data": "api/data/",
     "api/models": "api/models/",

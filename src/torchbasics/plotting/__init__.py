@@ -21,10 +21,11 @@ Functions that draw a single plot (and ``plot_history``) also accept ``ax=``
 to draw into an Axes you already have; they then return that Axes' figure.
 
 Examples:
+    >>> from matplotlib.figure import Figure
     >>> from torchbasics.plotting import plot_activations
     >>> fig = plot_activations(["tanh"])
-    >>> type(fig).__name__, len(fig.axes)
-    ('Figure', 1)
+    >>> isinstance(fig, Figure), len(fig.axes)
+    (True, 1)
 """
 
 # Imported in the order the API page lists them (members_order: source).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import numpy as np
@@ -13,9 +14,25 @@ ArrayLike = Any
 """A ``torch.Tensor``, a ``numpy.ndarray`` or anything ``numpy.asarray`` accepts."""
 
 
+class NotebookFigure(Figure):
+    """A ``Figure`` that shows itself as a PNG in Jupyter and IPython.
+
+    Without pyplot nothing registers matplotlib's display hook in a fresh
+    kernel, so a plain ``Figure`` left as a cell's last expression shows only
+    as ``<Figure size ...>``. ``_repr_png_`` is IPython's own protocol for
+    objects that can draw themselves.
+    """
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+
 def new_figure(figsize: tuple[float, float]) -> Figure:
-    """A figure that belongs to no GUI and is not registered with pyplot."""
-    return Figure(figsize=figsize, layout="constrained")
+    """A figure that belongs to no GUI, is not registered with pyplot, and
+    displays itself in a notebook."""
+    return NotebookFigure(figsize=figsize, layout="constrained")
 
 
 def figure_of(ax: Axes) -> Figure:
