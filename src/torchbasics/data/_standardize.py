@@ -53,6 +53,11 @@ class Standardizer:
         mean: The mean of each feature (or one mean, see ``per_feature``).
         std: The standard deviation, with zeros replaced by 1.
 
+    Shape:
+        - fit / transform input: `(N, *features)`
+        - mean, std: `features` (or `()` with ``per_feature=False``)
+        - transform output: same as its input
+
     Examples:
         >>> import torch
         >>> from torchbasics.data import Standardizer
