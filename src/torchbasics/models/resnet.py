@@ -20,7 +20,12 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from torchbasics._validation import check_dims, check_positive_int, check_tensor
+from torchbasics._validation import (
+    check_dims,
+    check_floating,
+    check_positive_int,
+    check_tensor,
+)
 
 __all__ = ["ResidualBlock", "SmallResNet"]
 
@@ -179,12 +184,4 @@ def _check_images(x: torch.Tensor, channels: int, like: torch.Tensor) -> None:
             f"expected {channels} input channels (size of dim 1), got {x.shape[1]} "
             f"in shape {tuple(x.shape)}"
         )
-    if not x.is_floating_point():
-        raise TypeError(
-            f"expected a floating-point input, got {x.dtype}; convert it with x.float()"
-        )
-    if x.dtype != like.dtype and not torch.is_autocast_enabled(x.device.type):
-        raise TypeError(
-            f"expected input of dtype {like.dtype} (the model's), got {x.dtype}; "
-            f"convert it with x.to({like.dtype})"
-        )
+    check_floating(x, like)
