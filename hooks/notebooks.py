@@ -17,6 +17,8 @@ but three things break once mkdocs-static-i18n builds a second language
 3. Heading ids are slugified ASCII-only, so Korean headings get ``id=""``.
    We re-derive ids with the same Unicode slugify as the Markdown pages and
    rebuild the page's table of contents from them.
+4. Every notebook page inlines the same ~600 KB of Jupyter CSS. We move it
+   into one content-hashed stylesheet that all notebook pages link to.
 
 It also keeps the site's root ``404.html`` in the default language: every
 language build writes it, so the last one built would otherwise win
@@ -42,6 +44,7 @@ from typing import Any
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
 from pymdownx.slugs import slugify
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
@@ -58,6 +61,7 @@ _HEADING = re.compile(
 )
 _ANCHOR = re.compile(r'<a class="anchor-link" href="#[^"]*">')
 _TAG = re.compile(r"<[^>]+>")
+_STYLE = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
 _HREF = re.compile(r'(<a\s[^>]*?href=")([^"#:]+\.(?:md|py))(#[^"]*)?(")')
 
 
@@ -186,6 +190,7 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the file from a web server
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -194,6 +199,33 @@ def _write_atomically(path: Path, text: str) -> None:
 
 # --------------------------------------------------------------------------
 # Unicode heading ids and the table of contents
+
+
+def extract_styles(content: str) -> tuple[str, str]:
+    """Split the inline ``<style>`` blocks off a rendered notebook.
+
+    mkdocs-jupyter inlines ~600 KB of the same Jupyter CSS into every notebook
+    page; it is served once, as a shared stylesheet, instead.
+    """
+    css = "\n".join(
+        re.sub(r"^<style[^>]*>|</style>\s*$", "", block.strip())
+        for block in _STYLE.findall(content)
+    )
+    return _STYLE.sub("", content), css
+
+
+def _stylesheet_uri(css: str) -> str:
+    digest = hashlib.sha256(css.encode()).hexdigest()[:12]
+    return f"assets/stylesheets/jupyter.{digest}.css"
+
+
+def _publish_stylesheet(config: Any, css: str) -> str:
+    """Write ``css`` into the site once; return its URI relative to the site root."""
+    uri = _stylesheet_uri(css)
+    target = Path(config.site_dir) / uri
+    if not target.is_file():
+        _write_atomically(target, css)
+    return uri
 
 
 def fix_headings(content: str) -> tuple[str, list[dict[str, Any]]]:
@@ -303,10 +335,17 @@ def on_pre_page(page: Any, config: Any, files: Files) -> Any:
                 "Executed tutorial %s (%s) in %.1f s",
                 page.file.src_uri, lang, seconds,
             )
-            content, tokens = fix_headings(page.content)
-            entry = {"key": key, "content": content, "toc": tokens}
+            content, css = extract_styles(page.content)
+            content, tokens = fix_headings(content)
+            entry = {"key": key, "content": content, "toc": tokens, "css": css}
             _write_atomically(cache, json.dumps(entry, ensure_ascii=False))
-        page.content = rewrite_links(entry["content"], page.file, fls)
+        stylesheet = get_relative_url(
+            _publish_stylesheet(cfg, entry["css"]), page.url
+        )
+        page.content = (
+            f'<link rel="stylesheet" href="{stylesheet}">\n'
+            + rewrite_links(entry["content"], page.file, fls)
+        )
         page.toc = get_toc(entry["toc"])
         page.title = nav_title or _title(entry["toc"]) or page.title
 

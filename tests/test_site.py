@@ -150,6 +150,34 @@ def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
     assert not broken, "broken links:\n" + "\n".join(broken)
 
 
+def test_every_internal_resource_exists(built_site: Path) -> None:
+    missing = []
+    for page in html_files(built_site):
+        for src in parse(page).resources:
+            hit = resolve(built_site, page, src)
+            if hit is not None and not hit[0].is_file():
+                missing.append(f"{page.relative_to(built_site)}: {src}")
+    assert not missing, "missing scripts/stylesheets/images:\n" + "\n".join(missing)
+
+
+def test_notebook_pages_link_one_shared_stylesheet(built_site: Path) -> None:
+    sheets = set()
+    for prefix in ("", "en/"):
+        for name in ("w1-1-tensors", "library-tour"):
+            page = page_file(built_site, f"{prefix}tutorials/{name}/")
+            html = page.read_text("utf-8")
+            assert "<style" not in html.split('<div class="md-content"')[1], (
+                f"{page} still inlines its CSS"
+            )
+            sheets |= {
+                resolve(built_site, page, r)[0]
+                for r in parse(page).resources
+                if "jupyter." in r and r.endswith(".css")
+            }
+    assert len(sheets) == 1, sheets
+    assert next(iter(sheets)).stat().st_size > 100_000  # the Jupyter CSS itself
+
+
 def test_no_heading_has_an_empty_id(built_site: Path) -> None:
     empty = [
         str(p.relative_to(built_site))
