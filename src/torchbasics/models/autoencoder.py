@@ -8,73 +8,23 @@ digits) and return reconstruction **logits**: train them with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from torchbasics._validation import (
-    check_dims,
-    check_features,
-    check_positive_int,
-    check_tensor,
+from torchbasics._validation import check_dims, check_tensor
+from torchbasics.models._mlp_parts import (
+    _check_hidden,
+    _check_images,
+    _check_latent,
+    _check_sizes,
+    _mlp,
 )
 
 __all__ = ["AutoEncoder", "VAE", "VAELoss", "vae_loss"]
-
-
-def _check_sizes(**sizes: object) -> None:
-    for name, value in sizes.items():
-        check_positive_int(name, value)
-
-
-def _check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
-    if not isinstance(hidden, Sequence) or isinstance(hidden, str):
-        raise TypeError(f"hidden must be a sequence of layer widths such as "
-                        f"(256, 64), got {hidden!r}")
-    hidden = tuple(hidden)
-    for width in hidden:
-        _check_sizes(hidden_width=width)
-    return hidden
-
-
-def _mlp(
-    sizes: Sequence[int], activation: Callable[[], nn.Module] = nn.ReLU, *,
-    last_activation: bool = False,
-) -> nn.Sequential:
-    """Linear layers between consecutive ``sizes``, an activation after each but
-    (unless ``last_activation``) the last."""
-    layers: list[nn.Module] = []
-    for i in range(len(sizes) - 1):
-        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
-        if last_activation or i < len(sizes) - 2:
-            layers.append(activation())
-    return nn.Sequential(*layers)
-
-
-def _check_images(
-    x: object, in_channels: int, image_size: int, name: str = "input"
-) -> torch.Tensor:
-    x = check_tensor(x, name)
-    expected = (in_channels, image_size, image_size)
-    if x.ndim != 4 or tuple(x.shape[1:]) != expected:
-        raise ValueError(f"expected {name} of shape (N, {in_channels}, {image_size}, "
-                         f"{image_size}), got {tuple(x.shape)}")
-    if not x.is_floating_point():
-        raise TypeError(f"expected a floating-point {name} (scaled pixels), got dtype "
-                        f"{x.dtype}; convert with x.float() / 255")
-    return x
-
-
-def _check_latent(z: object, latent_dim: int, name: str = "z") -> torch.Tensor:
-    z = check_tensor(z, name)
-    check_dims(z, 2, f"(N, {latent_dim})", name)
-    check_features(z, latent_dim, name="latent")
-    if not z.is_floating_point():
-        raise TypeError(f"expected a floating-point {name}, got dtype {z.dtype}")
-    return z
 
 
 class AutoEncoder(nn.Module):

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from torchbasics.models.autoencoder import (
+from torchbasics.models._mlp_parts import (
     _check_hidden,
     _check_images,
     _check_latent,
