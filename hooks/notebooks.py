@@ -52,6 +52,10 @@ log = logging.getLogger("mkdocs.hooks.notebooks")
 #: Where executed tutorials are cached; relative paths are taken from the
 #: directory of mkdocs.yml (not the working directory).
 CACHE_ENV_VAR = "TORCHBASICS_CACHE_DIR"
+
+# Published pages never carry progress bars: the notebook kernels inherit this,
+# so a tutorial that trains with Trainer(progress=True) renders without them.
+os.environ["TORCHBASICS_PROGRESS"] = "0"
 _slugify = slugify(case="lower")
 
 _HEADING = re.compile(

@@ -34,6 +34,7 @@ PAGES = {
     "api/models": "api/models/",
     "api/metrics": "api/metrics/",
     "api/plotting": "api/plotting/",
+    "api/training": "api/training/",
 }
 
 
@@ -204,7 +205,9 @@ def test_nothing_is_loaded_from_another_host(built_site: Path) -> None:
     assert not external, "fetched over the network at view time:\n" + "\n".join(external)
 
 
-@pytest.mark.parametrize("module", ["devices", "data", "models", "metrics", "plotting"])
+@pytest.mark.parametrize(
+    "module", ["devices", "data", "models", "metrics", "plotting", "training"]
+)
 def test_api_reference_documents_every_public_name_in_both_languages(
     built_site: Path, module: str
 ) -> None:

@@ -38,9 +38,11 @@ __all__ = [
     "save_checkpoint",
 ]
 
-#: Version of the dict layout written by [`save_checkpoint`][torchbasics.training.save_checkpoint].
-#: It grows only when a key changes meaning; files from newer versions are refused.
 CHECKPOINT_FORMAT_VERSION = 1
+"""Version of the dict layout written by [`save_checkpoint`][torchbasics.training.save_checkpoint].
+
+It grows only when a key changes meaning; files of a newer version are refused.
+"""
 
 _REQUIRED_KEYS = ("format_version", "epoch", "model")
 

@@ -11,8 +11,8 @@ from tqdm import tqdm
 
 T = TypeVar("T")
 
-#: Set to ``1`` or ``0`` to force progress bars on or off everywhere.
 PROGRESS_ENV_VAR = "TORCHBASICS_PROGRESS"
+"""Environment variable that forces progress bars on (``1``) or off (``0``) everywhere."""
 
 _OFF = {"0", "false", "no", "off"}
 

@@ -76,8 +76,7 @@ def check_output_target(output: object, target: object, kind: str, loss_name: st
     """
     if not isinstance(output, torch.Tensor) or not isinstance(target, torch.Tensor):
         return
-    out, tgt = tuple(output.shape), tuple(target.shape)
-    prefix = f"model output has shape {out} but the target has shape {tgt}: "
+    out, tgt = output.shape, target.shape
     if kind == "elementwise":
         if out != tgt:
             hint = ""
@@ -87,8 +86,8 @@ def check_output_target(output: object, target: object, kind: str, loss_name: st
                     "(N,) with output.squeeze(1))"
                 )
             raise ValueError(
-                f"{prefix}{loss_name} compares them element by element, so the shapes "
-                f"must be equal{hint}"
+                f"{_prefix(out, tgt)}{loss_name} compares them element by element, so "
+                f"the shapes must be equal{hint}"
             )
     elif kind == "classes":
         indices = len(out) >= 2 and tgt == (out[0], *out[2:]) and not target.is_floating_point()
@@ -96,9 +95,13 @@ def check_output_target(output: object, target: object, kind: str, loss_name: st
         if not (indices or probabilities or (len(out) == 1 and tgt == ())):
             expected = (out[0], *out[2:]) if len(out) >= 2 else "(N,)"
             raise ValueError(
-                f"{prefix}{loss_name} takes scores of shape (N, C, ...) and class indices "
-                f"of shape (N, ...), e.g. {expected}, or class probabilities of the "
-                "output's shape"
+                f"{_prefix(out, tgt)}{loss_name} takes scores of shape (N, C, ...) and "
+                f"class indices of shape (N, ...), e.g. {expected}, or class "
+                "probabilities of the output's shape"
             )
     elif out and tgt and out[0] != tgt[0]:
-        raise ValueError(f"{prefix}their first (batch) dimensions differ")
+        raise ValueError(f"{_prefix(out, tgt)}their first (batch) dimensions differ")
+
+
+def _prefix(out: torch.Size, tgt: torch.Size) -> str:
+    return f"model output has shape {tuple(out)} but the target has shape {tuple(tgt)}: "

@@ -42,10 +42,12 @@ from torchbasics.training._shapes import check_output_target, loss_kind
 
 __all__ = ["History", "Metric", "NonFiniteLossError", "Trainer"]
 
-#: Per-epoch values: ``{"epoch": [1, 2], "train_loss": [...], "val_loss": [...], ...}``.
 History = dict[str, list[Any]]
-#: A metric: ``(output, target) -> number``, such as `torchbasics.metrics.accuracy`.
+"""What `Trainer.fit` returns: one value per epoch under each key,
+``{"epoch": [1, 2], "train_loss": [...], "val_loss": [...], "lr": [...]}``."""
+
 Metric = Callable[[torch.Tensor, torch.Tensor], Any]
+"""A metric: ``(output, target) -> number``, such as `torchbasics.metrics.accuracy`."""
 
 # Keys a dict batch may keep its target under, tried in this order.
 _TARGET_KEYS = ("target", "targets", "label", "labels", "y")

@@ -1,0 +1,173 @@
+"""Is `Trainer.fit` as fast as the loop you write by hand? Prints figures, asserts nothing.
+
+Same model (an MLP 64 -> 128 -> 64 -> 10), same data (scikit-learn's digits,
+1,437 training and 360 validation images), same optimizer, epochs and seed.
+The hand-written loop is the one of the lectures, with what any real loop
+also does: move batches to the device, sum the training loss, and compute the
+validation loss after every epoch. The Trainer runs with its progress bar on
+(``TORCHBASICS_PROGRESS=1``; the bar goes to standard error). The two are
+timed in interleaved repetitions (hand, Trainer, hand, Trainer, ...) so that
+a change in machine load hits both, and the median of the per-pair ratios is
+printed. If PyTorch Lightning is installed, its ratio on the same work is
+printed too (it is not a dependency of torchbasics).
+
+Run from the repository root:  python benchmarks/trainer_speed.py [--repeats 7]
+Target on the 2-core CI machine: Trainer / hand-written <= 1.03 (median).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from torchbasics.data import load_digits, split
+from torchbasics.devices import get_device, synchronize, to_device
+from torchbasics.training import Trainer
+
+TARGET = 1.03
+EPOCHS = 20
+BATCH_SIZE = 32
+
+
+def make_model() -> nn.Module:
+    return nn.Sequential(
+        nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10)
+    )
+
+
+def make_data() -> tuple[TensorDataset, TensorDataset]:
+    train, val = split(load_digits(flatten=True), fractions=(0.8, 0.2), seed=0,
+                          standardize=True)
+    return train, val
+
+
+def hand_written(train: TensorDataset, val: TensorDataset, device: torch.device) -> float:
+    torch.manual_seed(0)
+    model = make_model().to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    train_loader = DataLoader(train, batch_size=BATCH_SIZE, shuffle=True)
+    val_loader = DataLoader(val, batch_size=BATCH_SIZE)
+    for _ in range(EPOCHS):
+        model.train()
+        total, count = 0.0, 0
+        for inputs, target in train_loader:
+            inputs, target = to_device((inputs, target), device)
+            optimizer.zero_grad()
+            loss = loss_fn(model(inputs), target)
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(target)
+            count += len(target)
+        model.eval()
+        val_total, val_count = 0.0, 0
+        with torch.no_grad():
+            for inputs, target in val_loader:
+                inputs, target = to_device((inputs, target), device)
+                val_total += loss_fn(model(inputs), target).item() * len(target)
+                val_count += len(target)
+    return val_total / val_count
+
+
+def with_trainer(train: TensorDataset, val: TensorDataset, device: torch.device) -> float:
+    torch.manual_seed(0)
+    model = make_model()
+    trainer = Trainer(model, torch.optim.Adam(model.parameters(), lr=1e-3),
+                      nn.CrossEntropyLoss(), max_epochs=EPOCHS, device=device, progress=True)
+    history = trainer.fit(DataLoader(train, batch_size=BATCH_SIZE, shuffle=True),
+                          DataLoader(val, batch_size=BATCH_SIZE))
+    return history["val_loss"][-1]
+
+
+def with_lightning(train: TensorDataset, val: TensorDataset, device: torch.device) -> float:
+    import lightning as L  # noqa: N812 (the name Lightning's docs use)
+
+    class Module(L.LightningModule):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = make_model()
+            self.loss_fn = nn.CrossEntropyLoss()
+
+        def training_step(self, batch, batch_idx):
+            inputs, target = batch
+            loss = self.loss_fn(self.model(inputs), target)
+            self.log("train_loss", loss, on_epoch=True, on_step=False)
+            return loss
+
+        def validation_step(self, batch, batch_idx):
+            inputs, target = batch
+            self.log("val_loss", self.loss_fn(self.model(inputs), target))
+
+        def configure_optimizers(self):
+            return torch.optim.Adam(self.parameters(), lr=1e-3)
+
+    torch.manual_seed(0)
+    module = Module()
+    trainer = L.Trainer(max_epochs=EPOCHS, accelerator=device.type, devices=1, logger=False,
+                        enable_checkpointing=False, enable_model_summary=False,
+                        num_sanity_val_steps=0, enable_progress_bar=True)
+    trainer.fit(module, DataLoader(train, batch_size=BATCH_SIZE, shuffle=True),
+                DataLoader(val, batch_size=BATCH_SIZE))
+    return float(trainer.callback_metrics["val_loss"])
+
+
+def timed(run: Callable[..., float], *args: object) -> tuple[float, float]:
+    device = args[-1]
+    synchronize(device)
+    started = time.perf_counter()
+    result = run(*args)
+    synchronize(device)
+    return time.perf_counter() - started, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7, help="interleaved pairs (default 7)")
+    parser.add_argument("--device", default=None, help="default: get_device()")
+    args = parser.parse_args()
+    os.environ["TORCHBASICS_PROGRESS"] = "1"  # the bar is on, as a person would see it
+    device = get_device(args.device)
+    train, val = make_data()
+    runs: dict[str, Callable[..., float]] = {"hand": hand_written, "trainer": with_trainer}
+    if importlib.util.find_spec("lightning") is not None:
+        runs["lightning"] = with_lightning
+
+    for run in runs.values():  # warm-up: imports, allocator, first-call costs
+        run(train, val, device)
+    seconds: dict[str, list[float]] = {name: [] for name in runs}
+    losses: dict[str, float] = {}
+    for _ in range(args.repeats):
+        for name, run in runs.items():
+            elapsed, losses[name] = timed(run, train, val, device)
+            seconds[name].append(elapsed)
+
+    print(f"\ndevice {device}, torch {torch.__version__}, {torch.get_num_threads()} threads, "
+          f"{EPOCHS} epochs x {len(train)} samples, batch {BATCH_SIZE}, "
+          f"{args.repeats} interleaved repetitions", file=sys.stdout)
+    for name in runs:
+        times = seconds[name]
+        print(f"  {name:9s} median {statistics.median(times):.3f} s  "
+              f"(min {min(times):.3f}, max {max(times):.3f})  final val_loss {losses[name]:.4f}")
+    for name in runs:
+        if name == "hand":
+            continue
+        ratios = [t / h for t, h in zip(seconds[name], seconds["hand"], strict=True)]
+        verdict = "" if name != "trainer" else (
+            "  within target" if statistics.median(ratios) <= TARGET else "  OVER target")
+        print(f"  {name} / hand-written: median ratio {statistics.median(ratios):.3f} "
+              f"(per pair: {', '.join(f'{r:.3f}' for r in ratios)}){verdict}")
+    if "lightning" not in runs:
+        print("  lightning: not installed (pip install lightning to compare)")
+
+
+if __name__ == "__main__":
+    main()
