@@ -451,7 +451,11 @@ class Trainer:
     def save_checkpoint(self, path: str | os.PathLike[str], **extra: Any) -> os.PathLike[str]:
         """Save everything needed to resume this training (see `save_checkpoint`).
 
-        Keyword arguments are stored under the checkpoint's ``extra`` key.
+        The random number generators are saved as they are at the moment of
+        the call, so call it right after `fit` (or let `ModelCheckpoint` save
+        after every epoch): anything drawn from them in between, such as
+        creating another model, is not undone by a resume. Keyword arguments
+        are stored under the checkpoint's ``extra`` key.
         """
         return save_checkpoint(
             path,
