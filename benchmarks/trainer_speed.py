@@ -1,7 +1,7 @@
 """Is `Trainer.fit` as fast as the loop you write by hand? Prints figures, asserts nothing.
 
 Same model (an MLP 64 -> 128 -> 64 -> 10), same data (scikit-learn's digits,
-1,437 training and 360 validation images), same optimizer, epochs and seed.
+1,438 training and 359 validation images), same optimizer, epochs and seed.
 The hand-written loop is the one of the lectures, with what any real loop
 also does: move batches to the device, sum the training loss, and compute the
 validation loss after every epoch. The Trainer runs with its progress bar on
@@ -10,8 +10,9 @@ timed in interleaved repetitions whose order alternates (hand, Trainer, then
 Trainer, hand, ...) so that a change in machine load hits both and neither
 always runs first; garbage is collected before each run. The median of the
 per-pair ratios is printed, and the ratio of the fastest runs, which is the
-least disturbed by other work on a shared machine. If PyTorch Lightning is installed, its ratio on the same work is
-printed too (it is not a dependency of torchbasics).
+least disturbed by other work on a shared machine. If PyTorch Lightning is
+installed, its ratio on the same work is printed too (it is not a dependency
+of torchbasics).
 
 Run from the repository root:  python benchmarks/trainer_speed.py [--repeats 11]
 Target on the 2-core CI machine: Trainer / hand-written <= 1.03 (median).
