@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 
 import numpy as np
 import pytest
@@ -370,6 +371,31 @@ def test_progress_bars_only_where_a_person_looks(monkeypatch, capsys) -> None:
     assert "epoch 1/2" in err and "epoch 2/2" in err and "loss=" in err
     linear_trainer(max_epochs=2, progress=False).fit(loader)
     assert capsys.readouterr().err == ""
+
+
+class SlowLoader:
+    """Yields the batches of ``loader``, sleeping before each one."""
+
+    def __init__(self, loader: DataLoader, seconds: float) -> None:
+        self.loader, self.seconds = loader, seconds
+
+    def __len__(self) -> int:
+        return len(self.loader)
+
+    def __iter__(self):
+        for batch in self.loader:
+            time.sleep(self.seconds)
+            yield batch
+
+
+def test_validation_bar_shows_only_when_validation_is_slow(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("TORCHBASICS_PROGRESS", "1")
+    loader = DataLoader(regression_data(32), batch_size=8)
+    linear_trainer(max_epochs=1, progress=True).fit(loader, val_loader=loader)
+    assert "validation" not in capsys.readouterr().err  # quick: no flicker
+    slow = SlowLoader(loader, seconds=0.2)  # 4 batches: 0.8 s, over the 0.5 s delay
+    linear_trainer(max_epochs=1, progress=True).fit(loader, val_loader=slow)
+    assert "validation" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
