@@ -43,7 +43,8 @@ PAGES = {
 
 
 class PageParser(HTMLParser):
-    """Collect ids, links, resources and language alternates of one page."""
+    """Collect ids, links, resources, language alternates, Material's
+    ``__config`` and the text of one page."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -52,6 +53,9 @@ class PageParser(HTMLParser):
         self.resources: list[str] = []
         self.switcher: dict[str, str] = {}
         self.lang = ""
+        self.config: dict = {}
+        self.texts: list[str] = []
+        self._config_script: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v or "") for k, v in attrs}
@@ -69,6 +73,23 @@ class PageParser(HTMLParser):
             "stylesheet", "preload", "modulepreload", "icon",
         }:
             self.resources.append(a["href"])
+        if tag == "script" and a.get("id") == "__config":
+            self._config_script = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._config_script is not None:
+            self.config = json.loads("".join(self._config_script))
+            self._config_script = None
+
+    def handle_data(self, data: str) -> None:
+        if self._config_script is not None:
+            self._config_script.append(data)
+        else:
+            self.texts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.texts).split())
 
 
 def parse(path: Path) -> PageParser:
@@ -222,14 +243,48 @@ def test_api_reference_documents_every_public_name_in_both_languages(
         assert not missing, f"/{prefix}api/{module}/ does not document {missing}"
 
 
-def test_search_index_has_both_languages(built_site: Path) -> None:
-    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+SEARCH_ROOTS = {"ko": "", "en": "en/"}
+
+
+@pytest.mark.parametrize("lang", sorted(SEARCH_ROOTS))
+def test_search_index_per_language(built_site: Path, lang: str) -> None:
+    """Each language has its own index, of its own pages only, with locations
+    relative to its root, and the lunr settings for its language."""
+    root = SEARCH_ROOTS[lang]
+    index = json.loads((built_site / root / "search" / "search_index.json").read_text("utf-8"))
     locations = [d["location"] for d in index["docs"]]
-    assert any(loc.startswith("lectures/w1-1-tensors/") for loc in locations)
-    assert any(loc.startswith("en/lectures/w1-1-tensors/") for loc in locations)
-    assert any(loc.startswith("tutorials/w1-1-tensors/") for loc in locations)
     assert not [loc for loc in locations if loc.endswith("#")], "empty anchors"
-    assert "ko" in index["config"]["lang"]
+    assert {loc.split("#")[0] for loc in locations} == set(PAGES.values())
+    for doc in index["docs"]:
+        path, _, anchor = doc["location"].partition("#")
+        page = parse(page_file(built_site, root + path))
+        assert page.lang == lang, doc["location"]
+        assert not anchor or anchor in page.ids, doc["location"]
+        if not anchor:  # the page's own title, as this language's page shows it
+            assert " ".join(doc["title"].split()) in page.text, (lang, doc["title"])
+    config = index["config"]
+    assert "을|를" in config["separator"], "the separator peels Korean particles"
+    assert "stemmer" not in config["pipeline"]  # Material's `term*` queries skip it
+    assert config["lang"] == (["en", "ko"] if lang == "ko" else ["en"])
+
+
+def test_search_on_each_page_uses_its_language_index(built_site: Path) -> None:
+    """Material loads ``search/search_index.json`` relative to ``__config.base``
+    and resolves results against it: every page, 404s included, must point it
+    at its own language's root."""
+    wrong = []
+    for page in sorted(built_site.rglob("*.html")):
+        info = parse(page)
+        if not info.config:
+            continue
+        base = info.config["base"]
+        target = (
+            built_site / base.lstrip("/") if base.startswith("/") else page.parent / base
+        ).resolve()
+        lang = "en" if page.relative_to(built_site).parts[0] == "en" else "ko"
+        if target != (built_site / SEARCH_ROOTS[lang]).resolve():
+            wrong.append(f"{page.relative_to(built_site)}: base {base!r}")
+    assert not wrong, "pages searching another language's index:\n" + "\n".join(wrong)
 
 
 def test_404_page_exists_in_each_language(built_site: Path) -> None:
