@@ -107,9 +107,26 @@ def notebook(text: str):
     return jupytext.reads(text, fmt="py:percent")
 
 
+def cells(text: str) -> list[str]:
+    return execution.code_cells(notebook(text))
+
+
+def test_source_code_is_cached_by_the_file_bytes(tmp_path: Path) -> None:
+    source = tmp_path / "t.py"
+    source.write_text(KO, "utf-8")
+    assert execution.source_code(source, tmp_path / "cache") == ["x = 1", "print(x + 1)"]
+    entries = list((tmp_path / "cache" / "tutorials" / "sources").glob("*.json"))
+    assert len(entries) == 1
+    source.write_text(KO.replace("x = 1", "x = 5"), "utf-8")
+    assert execution.source_code(source, tmp_path / "cache") == ["x = 5", "print(x + 1)"]
+    entries[0].write_text("[", "utf-8")  # a corrupt entry is parsed again
+    source.write_text(KO, "utf-8")
+    assert execution.source_code(source, tmp_path / "cache") == ["x = 1", "print(x + 1)"]
+
+
 def test_parity_returns_the_shared_code_cells(tmp_path: Path) -> None:
     code = execution.check_parity(
-        {tmp_path / "t.py": notebook(KO), tmp_path / "t.en.py": notebook(EN)}, tmp_path
+        {tmp_path / "t.py": cells(KO), tmp_path / "t.en.py": cells(EN)}, tmp_path
     )
     assert code == ["x = 1", "print(x + 1)"]
 
@@ -118,7 +135,7 @@ def test_code_changed_in_one_language_names_the_file_and_the_cell(tmp_path: Path
     changed = EN.replace("print(x + 1)", "print(x + 2)")
     with pytest.raises(execution.CodeMismatchError) as err:
         execution.check_parity(
-            {tmp_path / "t.py": notebook(KO), tmp_path / "t.en.py": notebook(changed)},
+            {tmp_path / "t.py": cells(KO), tmp_path / "t.en.py": cells(changed)},
             tmp_path,
         )
     message = str(err.value)
@@ -130,7 +147,7 @@ def test_a_missing_code_cell_is_a_parity_error(tmp_path: Path) -> None:
     shorter = EN.split("# %% [markdown]\n# Prose")[0]
     with pytest.raises(execution.CodeMismatchError, match="has 1 code cells but t.py has 2"):
         execution.check_parity(
-            {tmp_path / "t.py": notebook(KO), tmp_path / "t.en.py": notebook(shorter)},
+            {tmp_path / "t.py": cells(KO), tmp_path / "t.en.py": cells(shorter)},
             tmp_path,
         )
 

@@ -25,7 +25,7 @@ from coursebuild.execution import (
     environment_fingerprint,
     execution_key,
     installed_distributions,
-    read_notebook,
+    source_code,
 )
 from docs_model import DOCS, LANGS, ROOT, language_of, tutorials, twin
 
@@ -85,7 +85,7 @@ def published_tutorials(run_build: bool = True) -> list[PublishedTutorial]:
         if not run_build:
             found.append(PublishedTutorial(norm, sources, [], "", None))
             continue
-        code = check_parity({s: read_notebook(s) for s in sources}, DOCS)
+        code = check_parity({s: source_code(s, cache.root) for s in sources}, DOCS)
         key = execution_key(code, environment, options)
         found.append(PublishedTutorial(norm, sources, code, key, cache.load(key)))
     return found
