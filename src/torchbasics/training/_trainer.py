@@ -28,7 +28,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
 from torchbasics.devices import DeviceLike, get_device, to_device
-from torchbasics.training._callbacks import Callback
+from torchbasics.training._callbacks import Callback, check_hook_names
 from torchbasics.training._checkpoint import load_checkpoint, save_checkpoint, set_rng_states
 from torchbasics.training._distributed import (
     DistributedContext,
@@ -658,6 +658,7 @@ def _checked_callbacks(callbacks: Iterable[Callback]) -> list[Callback]:
                 f"callbacks must be Callback instances, got {type(callback).__name__}"
                 + (" (a class: add parentheses)" if isinstance(callback, type) else "")
             )
+        check_hook_names(callback)
     # Checkpointing callbacks run last, so the state they save includes what
     # the other callbacks did this epoch.
     return sorted(callbacks, key=lambda callback: callback.runs_last)
