@@ -12,6 +12,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 OFFLINE = Path(__file__).resolve().parent / "offline"
 
+# The build's own modules (``coursebuild.nav``: the pages, read from the nav of
+# mkdocs.yml) are importable in the tests as they are in the hooks.
+if str(ROOT / "hooks") not in sys.path:
+    sys.path.insert(0, str(ROOT / "hooks"))
+
 
 def offline_env(**extra: str) -> dict[str, str]:
     """Environment for a subprocess that must not touch the network."""
