@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OFFLINE = Path(__file__).resolve().parent / "offline"
 _LOADED = time.time()  # before any build of this test run
 
-# The build code behind the hooks (``coursebuild``) is imported by the tests too.
+# The build code behind the hooks (``coursebuild``: the pages as the nav lists
+# them, the tutorial executions) is imported by the tests too.
 if str(ROOT / "hooks") not in sys.path:
     sys.path.insert(0, str(ROOT / "hooks"))
 

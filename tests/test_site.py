@@ -1,7 +1,8 @@
 """The built site: both languages, notebooks rendered, every link and anchor valid.
 
 One offline ``mkdocs build --strict`` (the ``built_site`` fixture) is checked
-as a reader would meet it: pages exist where the navigation says, the
+as a reader would meet it: every page of the nav (mkdocs.yml, read by
+``coursebuild.nav``) exists where the nav says in every language, the
 language switcher keeps the page, internal links and ``#anchors`` resolve on
 Markdown and notebook pages alike, no heading has an empty id, and nothing on
 a page is loaded from another host.
@@ -20,26 +21,17 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import offline_env
+from coursebuild.nav import Page
+from docs_model import LANGS, pages
 
 pytestmark = pytest.mark.site
 
-PAGES = {
-    # source page -> URL path in the default language
-    "index": "",
-    "lectures/w1-1-tensors": "lectures/w1-1-tensors/",
-    "tutorials/w1-1-tensors": "tutorials/w1-1-tensors/",
-    "tutorials/library-tour": "tutorials/library-tour/",
-    "lectures/w1-2-linear-regression": "lectures/w1-2-linear-regression/",
-    "lectures/w1-3-binary-classification": "lectures/w1-3-binary-classification/",
-    "tutorials/w1-2-linear-regression": "tutorials/w1-2-linear-regression/",
-    "tutorials/w1-3-binary-classification": "tutorials/w1-3-binary-classification/",
-    "api/devices": "api/devices/",
-    "api/data": "api/data/",
-    "api/models": "api/models/",
-    "api/metrics": "api/metrics/",
-    "api/plotting": "api/plotting/",
-    "api/training": "api/training/",
-}
+PAGES = pages()  # every page of the nav, in nav order
+TUTORIALS = pages("tutorial")
+
+
+def source_id(page: Page) -> str:
+    return page.source
 
 
 class PageParser(HTMLParser):
@@ -104,36 +96,45 @@ def resolve(site: Path, page: Path, href: str) -> tuple[Path, str] | None:
     return resolved, unquote(parts.fragment)
 
 
-@pytest.mark.parametrize("lang", ["ko", "en"])
-@pytest.mark.parametrize("source", sorted(PAGES))
-def test_page_is_built_in_both_languages(built_site: Path, source: str, lang: str) -> None:
-    url = PAGES[source] if lang == "ko" else f"en/{PAGES[source]}"
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("source", PAGES, ids=source_id)
+def test_page_is_built_in_every_language(built_site: Path, source: Page, lang: str) -> None:
+    url = source.url(lang)
     path = page_file(built_site, url)
-    assert path.is_file(), f"{source} ({lang}) was not built at /{url}"
+    assert path.is_file(), f"{source.source} ({lang}) was not built at /{url}"
     assert parse(path).lang == lang
 
 
-def test_tutorials_are_rendered_not_copied(built_site: Path) -> None:
-    for prefix in ("", "en/"):
-        html = page_file(built_site, f"{prefix}tutorials/w1-1-tensors/").read_text("utf-8")
-        assert "jp-Cell" in html or "jupyter-wrapper" in html
-        assert "data:image/png;base64," in html, "the executed plots are missing"
-        assert "Traceback (most recent call last)" not in html
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("tutorial", TUTORIALS, ids=source_id)
+def test_tutorials_are_rendered_not_copied(
+    built_site: Path, tutorial: Page, lang: str
+) -> None:
+    html = page_file(built_site, tutorial.url(lang)).read_text("utf-8")
+    assert "jp-Cell" in html or "jupyter-wrapper" in html
+    assert "data:image/png;base64," in html, "the executed plots are missing"
+    assert "Traceback (most recent call last)" not in html
+
+
+def test_no_tutorial_source_is_copied_as_a_page(built_site: Path) -> None:
     assert not list(built_site.rglob("*.en.py.html"))
 
 
-@pytest.mark.parametrize("source", sorted(PAGES))
-def test_language_switcher_keeps_the_page(built_site: Path, source: str) -> None:
-    for lang, other in (("ko", "en"), ("en", "ko")):
-        url = PAGES[source] if lang == "ko" else f"en/{PAGES[source]}"
-        page = page_file(built_site, url)
-        href = parse(page).switcher.get(other)
-        assert href is not None, f"{url or '/'} has no link to {other}"
-        target, _ = resolve(built_site, page, href)
-        want = PAGES[source] if other == "ko" else f"en/{PAGES[source]}"
-        assert target == page_file(built_site, want).resolve(), (
-            f"switching {url or '/'} to {other} goes to {href}, not /{want}"
-        )
+@pytest.mark.parametrize("source", PAGES, ids=source_id)
+def test_language_switcher_keeps_the_page(built_site: Path, source: Page) -> None:
+    for lang in LANGS:
+        for other in LANGS:
+            if other == lang:
+                continue
+            url = source.url(lang)
+            page = page_file(built_site, url)
+            href = parse(page).switcher.get(other)
+            assert href is not None, f"{url or '/'} has no link to {other}"
+            target, _ = resolve(built_site, page, href)
+            want = source.url(other)
+            assert target == page_file(built_site, want).resolve(), (
+                f"switching {url or '/'} to {other} goes to {href}, not /{want}"
+            )
 
 
 def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
@@ -167,9 +168,9 @@ def test_every_internal_resource_exists(built_site: Path) -> None:
 
 def test_notebook_pages_link_one_shared_stylesheet(built_site: Path) -> None:
     sheets = set()
-    for prefix in ("", "en/"):
-        for name in ("w1-1-tensors", "library-tour"):
-            page = page_file(built_site, f"{prefix}tutorials/{name}/")
+    for lang in LANGS:
+        for tutorial in TUTORIALS:
+            page = page_file(built_site, tutorial.url(lang))
             html = page.read_text("utf-8")
             assert "<style" not in html.split('<div class="md-content"')[1], (
                 f"{page} still inlines its CSS"
@@ -192,8 +193,9 @@ def test_no_heading_has_an_empty_id(built_site: Path) -> None:
     assert not empty, f"elements with id=\"\" on: {empty}"
 
 
-def test_korean_headings_keep_their_korean_ids(built_site: Path) -> None:
-    ids = parse(page_file(built_site, PAGES["tutorials/w1-1-tensors"])).ids
+@pytest.mark.parametrize("tutorial", TUTORIALS, ids=source_id)
+def test_korean_headings_keep_their_korean_ids(built_site: Path, tutorial: Page) -> None:
+    ids = parse(page_file(built_site, tutorial.url("ko"))).ids
     assert any(any("\uac00" <= ch <= "\ud7a3" for ch in i) for i in ids)
 
 
@@ -209,25 +211,29 @@ def test_nothing_is_loaded_from_another_host(built_site: Path) -> None:
     assert not external, "fetched over the network at view time:\n" + "\n".join(external)
 
 
-@pytest.mark.parametrize(
-    "module", ["devices", "data", "models", "metrics", "plotting", "training"]
-)
-def test_api_reference_documents_every_public_name_in_both_languages(
-    built_site: Path, module: str
+@pytest.mark.parametrize("api", pages("api"), ids=source_id)
+def test_api_reference_documents_every_public_name_in_every_language(
+    built_site: Path, api: Page
 ) -> None:
-    public = importlib.import_module(f"torchbasics.{module}").__all__
-    for prefix in ("", "en/"):
-        ids = set(parse(page_file(built_site, f"{prefix}api/{module}/")).ids)
-        missing = [n for n in public if f"torchbasics.{module}.{n}" not in ids]
-        assert not missing, f"/{prefix}api/{module}/ does not document {missing}"
+    module = f"torchbasics.{api.stem}"  # api/devices.md documents torchbasics.devices
+    public = importlib.import_module(module).__all__
+    for lang in LANGS:
+        ids = set(parse(page_file(built_site, api.url(lang))).ids)
+        missing = [n for n in public if f"{module}.{n}" not in ids]
+        assert not missing, f"/{api.url(lang)} does not document {missing}"
 
 
-def test_search_index_has_both_languages(built_site: Path) -> None:
+def test_search_index_has_every_page_in_every_language(built_site: Path) -> None:
     index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    pages_indexed = {d["location"].split("#", 1)[0] for d in index["docs"]}
+    missing = [
+        f"/{page.url(lang)} ({page.source}, {lang})"
+        for page in PAGES
+        for lang in LANGS
+        if page.url(lang) not in pages_indexed
+    ]
+    assert not missing, "not in the search index:\n" + "\n".join(missing)
     locations = [d["location"] for d in index["docs"]]
-    assert any(loc.startswith("lectures/w1-1-tensors/") for loc in locations)
-    assert any(loc.startswith("en/lectures/w1-1-tensors/") for loc in locations)
-    assert any(loc.startswith("tutorials/w1-1-tensors/") for loc in locations)
     assert not [loc for loc in locations if loc.endswith("#")], "empty anchors"
     assert "ko" in index["config"]["lang"]
 

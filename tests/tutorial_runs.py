@@ -27,7 +27,7 @@ from coursebuild.execution import (
     installed_distributions,
     source_code,
 )
-from docs_model import DOCS, LANGS, ROOT, language_of, tutorials, twin
+from docs_model import DOCS, LANGS, ROOT, pages
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -76,12 +76,10 @@ def published_tutorials(run_build: bool = True) -> list[PublishedTutorial]:
     environment = environment_fingerprint(installed_distributions()) if run_build else ""
     cache = ExecutionCache(cache_root(ROOT))
     options = execution_options() if run_build else ExecutionOptions()
-    for source in tutorials():
-        if language_of(source) != LANGS[0]:
-            continue
-        sources = [source, *(twin(source, lang) for lang in LANGS[1:])]
-        sources = [s for s in sources if s.is_file()]
-        norm = source.relative_to(DOCS).as_posix()
+    for page in pages("tutorial"):
+        sources = [DOCS / page.source_of(lang) for lang in LANGS]
+        sources = [path for path in sources if path.is_file()]
+        norm = page.source
         if not run_build:
             found.append(PublishedTutorial(norm, sources, [], "", None))
             continue
