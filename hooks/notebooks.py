@@ -191,7 +191,7 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
             f'<link rel="stylesheet" href="{get_relative_url(sheet, page.url)}">\n'
             + rewrite_links(rendered.content, tutorial, files)
         )
-        page.toc = get_toc(rendered.toc)
+        page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]  # TocToken: mkdocs' private TypedDict
         page.title = nav_title or first_title(rendered.toc) or page.title
 
     page.render = render  # type: ignore[method-assign]

@@ -23,9 +23,14 @@ variable ``TORCHBASICS_CACHE_DIR`` moves it); deleting it is always safe.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import cast
+
+import nbformat
+from nbformat import NotebookNode
 
 #: Environment variable that moves the cache root; a relative value is taken
 #: from the directory of mkdocs.yml, not from the working directory.
@@ -55,3 +60,21 @@ def write_atomically(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def copy_notebook(notebook: NotebookNode) -> NotebookNode:
+    """A deep copy of ``notebook`` (as nbformat's own node types)."""
+    return cast(NotebookNode, nbformat.from_dict(json.loads(json.dumps(notebook))))  # type: ignore[no-untyped-call]
+
+
+def notebook_from_text(text: str) -> NotebookNode:
+    """Parse an ``.ipynb`` file's text (nbformat 4)."""
+    return cast(NotebookNode, nbformat.reads(text, as_version=4))  # type: ignore[no-untyped-call]
+
+
+def notebook_to_text(notebook: NotebookNode) -> str:
+    """The ``.ipynb`` text of ``notebook``.
+
+    nbformat has no type annotations; these three wrappers keep that inside.
+    """
+    return cast(str, nbformat.writes(notebook))  # type: ignore[no-untyped-call]

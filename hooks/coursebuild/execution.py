@@ -46,11 +46,15 @@ from pathlib import Path
 
 import jupytext
 import nbclient
-import nbformat
 from mkdocs.exceptions import PluginError
 from nbformat import NotebookNode
 
-from coursebuild import write_atomically
+from coursebuild import (
+    copy_notebook,
+    notebook_from_text,
+    notebook_to_text,
+    write_atomically,
+)
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
@@ -128,7 +132,7 @@ def read_notebook(path: Path) -> NotebookNode:
     if hit is None or hit[0] != stamp:
         hit = (stamp, jupytext.read(path))
         _notebooks[path] = hit
-    return nbformat.from_dict(json.loads(json.dumps(hit[1])))
+    return copy_notebook(hit[1])
 
 
 def code_cells(notebook: NotebookNode) -> list[str]:
@@ -280,12 +284,12 @@ class ExecutionCache:
     def load(self, key: str) -> NotebookNode | None:
         """The executed notebook, or None if missing or unreadable."""
         try:
-            return nbformat.reads(self.path(key).read_text("utf-8"), as_version=4)
+            return notebook_from_text(self.path(key).read_text("utf-8"))
         except (OSError, ValueError):
             return None
 
     def store(self, key: str, notebook: NotebookNode) -> None:
-        write_atomically(self.path(key), nbformat.writes(notebook))
+        write_atomically(self.path(key), notebook_to_text(notebook))
 
     def prune(self, used: Iterable[str], now: float | None = None) -> list[Path]:
         """Mark ``used`` entries as fresh; delete others unused for a week."""
@@ -366,7 +370,7 @@ def _error_cell(notebook: NotebookNode) -> tuple[int, str] | None:
 async def _execute(
     job: Job, options: ExecutionOptions, env: dict[str, str], workers: int
 ) -> NotebookNode:
-    notebook = nbformat.from_dict(json.loads(json.dumps(job.notebook)))
+    notebook = copy_notebook(job.notebook)
     with tempfile.TemporaryDirectory(prefix="tutorial-") as cwd:
         client = nbclient.NotebookClient(
             notebook,

@@ -64,7 +64,7 @@ class NavError(ValueError):
     """``mkdocs.yml`` has a nav or i18n setting this module does not understand."""
 
 
-class _TolerantLoader(yaml.SafeLoader):
+class _TolerantLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML has no stubs here
     """Safe YAML that reads any tag it does not know (``!!python/...``, ``!ENV``) as None."""
 
 

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from mkdocs_jupyter import convert
 from nbformat import NotebookNode
 
-from coursebuild import write_atomically
+from coursebuild import copy_notebook, notebook_to_text, write_atomically
 from coursebuild.html import TocToken, extract_styles, fix_headings
 
 #: mkdocs-jupyter options that change the rendered HTML.
@@ -58,7 +57,7 @@ def merge_outputs(notebook: NotebookNode, executed: NotebookNode | None) -> Note
     The code cells must match one for one (the build checks that first);
     ``executed=None`` leaves every code cell without output.
     """
-    merged = nbformat.from_dict(json.loads(json.dumps(notebook)))
+    merged = copy_notebook(notebook)
     ours = [c for c in merged.cells if c.cell_type == "code"]
     theirs = (
         [c for c in executed.cells if c.cell_type == "code"] if executed is not None else []
@@ -103,7 +102,7 @@ def render_notebook(notebook: NotebookNode, options: dict[str, Any]) -> Rendered
     """Render ``notebook`` (outputs included) to HTML with mkdocs-jupyter; no execution."""
     with tempfile.TemporaryDirectory(prefix="tutorial-render-") as tmp:
         path = Path(tmp) / "notebook.ipynb"
-        path.write_text(nbformat.writes(notebook), encoding="utf-8")
+        path.write_text(notebook_to_text(notebook), encoding="utf-8")
         body = convert.nb2html(
             str(path),
             execute=False,
