@@ -5,12 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFLINE = Path(__file__).resolve().parent / "offline"
+_LOADED = time.time()  # before any build of this test run
+
+# The build code behind the hooks (``coursebuild``: the pages as the nav lists
+# them, the tutorial executions) is imported by the tests too.
+if str(ROOT / "hooks") not in sys.path:
+    sys.path.insert(0, str(ROOT / "hooks"))
 
 
 def offline_env(**extra: str) -> dict[str, str]:
@@ -46,8 +54,36 @@ def mkdocs_build(
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """The site, built once per test session from the working tree."""
     site = tmp_path_factory.mktemp("site") / "site"
     mkdocs_build(site)
+    request.config._torchbasics_site_built = True  # type: ignore[attr-defined]
     return site
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """List the tutorial executions the site build published, slowest first.
+
+    Like ``--durations``: the time each tutorial took to execute, and whether
+    this run executed it or reused an execution cached by an earlier build.
+    """
+    if not getattr(config, "_torchbasics_site_built", False):
+        return
+    from tutorial_runs import published_tutorials
+
+    rows = []
+    for tutorial in published_tutorials():
+        record = tutorial.record
+        if record is not None:
+            when = "executed in this run" if record.finished >= _LOADED else "cached"
+            rows.append((record.seconds, tutorial.norm_src_uri, when, record.workers))
+    if not rows:
+        return
+    terminalreporter.write_sep("=", "tutorial executions (slowest first)")
+    for seconds, name, when, workers in sorted(rows, reverse=True):
+        terminalreporter.write_line(
+            f"{seconds:7.1f}s  {name}  ({when}, {workers} at a time)"
+        )
+    total = sum(r[0] for r in rows)
+    terminalreporter.write_line(f"{total:7.1f}s  in all, {len(rows)} tutorials")

@@ -1,4 +1,9 @@
-"""Read the course's sources the way the tests need them: pages, pairs, code."""
+"""Read the course's sources the way the tests need them: pages, pairs, code.
+
+Which pages exist is not written here: it comes from the nav of mkdocs.yml,
+read by ``coursebuild.nav`` (hooks/coursebuild/nav.py, on ``sys.path`` through
+tests/conftest.py). Adding a lecture to the nav adds it to every test.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jupytext
+from coursebuild.nav import Kind, Nav, Page, load_nav
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-LANGS = ("ko", "en")  # the default language first
-DEFAULT_LANG = "ko"
+NAV: Nav = load_nav(ROOT / "mkdocs.yml")
+DOCS = NAV.docs_dir
+LANGS = NAV.languages  # the default language first
+DEFAULT_LANG = NAV.default_language
 
 # Any fenced block: its indent, fence, info string and body.
 FENCE = re.compile(
@@ -62,37 +69,40 @@ def code_blocks(path: Path) -> list[CodeBlock]:
     return blocks
 
 
+def pages(*kinds: Kind) -> list[Page]:
+    """The nav's pages of the given kinds (all of them without any), in nav order."""
+    return list(NAV.of_kind(*kinds) if kinds else NAV.pages)
+
+
+def sources(*kinds: Kind) -> list[Path]:
+    """The source files of those pages in every language, where they exist.
+
+    A missing twin is left out here and reported by tests/test_nav.py.
+    """
+    found = (DOCS / page.source_of(lang) for page in pages(*kinds) for lang in LANGS)
+    return [path for path in found if path.is_file()]
+
+
 def markdown_pages() -> list[Path]:
-    return sorted(DOCS.rglob("*.md"))
+    """Every Markdown page of the nav, in every language."""
+    return [p for p in sources() if p.suffix == ".md"]
+
+
+def lectures() -> list[Path]:
+    return sources("lecture")
 
 
 def tutorials() -> list[Path]:
-    return sorted((DOCS / "tutorials").glob("*.py"))
+    return sources("tutorial")
 
 
-def language_of(path: Path) -> str:
-    suffixes = path.suffixes
-    if len(suffixes) >= 2 and suffixes[-2].lstrip(".") in LANGS:
-        return suffixes[-2].lstrip(".")
-    return DEFAULT_LANG
-
-
-def twin(path: Path, lang: str) -> Path:
-    """``x.md`` -> ``x.en.md`` (and back to the default language)."""
-    base = path.name
-    for code in LANGS:
-        base = base.replace(f".{code}{path.suffix}", path.suffix)
-    stem = base[: -len(path.suffix)]
-    name = base if lang == DEFAULT_LANG else f"{stem}.{lang}{path.suffix}"
-    return path.with_name(name)
+def api_pages() -> list[Path]:
+    return sources("api")
 
 
 def default_language_sources() -> list[Path]:
-    return [
-        p
-        for p in [*markdown_pages(), *tutorials()]
-        if language_of(p) == DEFAULT_LANG
-    ]
+    """Each page of the nav once, by its default-language source."""
+    return [DOCS / page.source for page in NAV.pages]
 
 
 def notebook_code_cells(path: Path) -> list[str]:

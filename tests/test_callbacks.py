@@ -145,9 +145,22 @@ def test_early_stopping_waits_patience_epochs() -> None:
     stopper = EarlyStopping(monitor="val_loss", mode="min", patience=2)
     trainer = make_trainer(10, [FakeMetric(), stopper])
     history = trainer.fit(*loaders(None))
-    # Best 0.5 at epoch 2; epochs 3 and 4 are patience; epoch 5 stops.
-    assert history["epoch"] == [1, 2, 3, 4, 5]
-    assert stopper.best == 0.5 and stopper.stopped_epoch == 5
+    # Best 0.5 at epoch 2; epochs 3 and 4 do not improve: patience 2 is used
+    # up at the end of epoch 4, which is the last (as in Keras and Lightning).
+    assert history["epoch"] == [1, 2, 3, 4]
+    assert stopper.best == 0.5 and stopper.stopped_epoch == 4
+
+
+def test_early_stopping_with_patience_zero_stops_at_the_first_stall() -> None:
+    values = iter([1.0, 0.5, 0.6, 0.4])
+
+    class FakeMetric(Callback):
+        def on_validation_end(self, trainer):
+            trainer.logs["val_loss"] = next(values)
+
+    stopper = EarlyStopping(monitor="val_loss", patience=0)
+    history = make_trainer(10, [FakeMetric(), stopper]).fit(*loaders(None))
+    assert history["epoch"] == [1, 2, 3] and stopper.stopped_epoch == 3
 
 
 def test_early_stopping_mode_max_and_min_delta() -> None:
@@ -159,7 +172,8 @@ def test_early_stopping_mode_max_and_min_delta() -> None:
 
     stopper = EarlyStopping(monitor="val_accuracy", mode="max", patience=1, min_delta=0.02)
     history = make_trainer(10, [FakeMetric(), stopper]).fit(*loaders(None))
-    assert history["epoch"] == [1, 2, 3, 4] and stopper.best == 0.6
+    # 0.605 and 0.61 do not beat 0.6 by more than 0.02: patience 1 ends at epoch 3
+    assert history["epoch"] == [1, 2, 3] and stopper.best == 0.6
 
 
 def test_a_monitor_that_is_never_logged_fails_before_training() -> None:
@@ -228,10 +242,66 @@ def test_tensorboard_logger_writes_scalars(tmp_path) -> None:
     assert {"loss/train", "loss/val", "accuracy/train", "accuracy/val", "lr",
             "batch/train_loss"} <= tags
     logged = [(e.step, e.value) for e in events.Scalars("loss/val")]
-    assert [step for step, _ in logged] == [1, 2, 3]
+    assert [step for step, _ in logged] == [6, 12, 18]  # global steps: 6 batches an epoch
+    assert [e.value for e in events.Scalars("epoch")] == [1, 2, 3]
     assert [value for _, value in logged] == pytest.approx(history["val_loss"])
     assert len(events.Scalars("batch/train_loss")) == 9  # 18 steps, every 2nd
     assert logger.writer is None  # closed at the end of fit
+
+
+def test_tensorboard_logger_after_a_resume_has_every_step_exactly_once(tmp_path) -> None:
+    """A run interrupted after epoch 3, resumed from its epoch-2 checkpoint."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    def scalars(log_dir):
+        events = EventAccumulator(str(log_dir), size_guidance={"scalars": 0})
+        events.Reload()
+        return {tag: [(e.step, e.value) for e in events.Scalars(tag)]
+                for tag in events.Tags()["scalars"]}
+
+    straight_dir, resumed_dir = tmp_path / "straight", tmp_path / "resumed"
+    make_trainer(4, [TensorBoardLogger(straight_dir, log_every_n_steps=1)]).fit(
+        *loaders(None))
+
+    make_trainer(2, [TensorBoardLogger(resumed_dir, log_every_n_steps=1),
+                     ModelCheckpoint(tmp_path / "ckpt", monitor=None)]).fit(*loaders(None))
+    saved = tmp_path / "epoch2.ckpt"
+    saved.write_bytes((tmp_path / "ckpt" / "last.ckpt").read_bytes())
+    # the run goes on to epoch 3 and is lost before its checkpoint is kept
+    make_trainer(3, [TensorBoardLogger(resumed_dir, log_every_n_steps=1)]).fit(
+        *loaders(None), ckpt_path=saved)
+    make_trainer(4, [TensorBoardLogger(resumed_dir, log_every_n_steps=1)]).fit(
+        *loaders(None), ckpt_path=saved)
+
+    straight, resumed = scalars(straight_dir), scalars(resumed_dir)
+    steps = [step for step, _ in resumed["batch/train_loss"]]
+    assert steps == list(range(1, 25)), "every one of the 24 steps exactly once"
+    assert set(resumed) == set(straight)
+    for tag, points in straight.items():
+        assert [s for s, _ in resumed[tag]] == [s for s, _ in points], tag
+        assert [v for _, v in resumed[tag]] == pytest.approx([v for _, v in points]), tag
+
+
+def test_a_misspelt_hook_is_an_error_naming_it_and_the_hooks() -> None:
+    class Typo(Callback):
+        def on_epoch_ned(self, trainer):
+            pass
+
+    with pytest.raises(TypeError) as error:
+        make_trainer(1, [Typo()])
+    message = str(error.value)
+    assert "Typo.on_epoch_ned is not a Callback hook" in message
+    assert "did you mean on_epoch_end?" in message
+    assert "on_fit_start, on_fit_end, on_exception" in message
+
+    class Helper(Callback):  # other methods are fine, hooks too
+        def on_epoch_end(self, trainer):
+            self.log_it()
+
+        def log_it(self):
+            pass
+
+    make_trainer(1, [Helper()])
 
 
 def test_tensorboard_logger_closes_on_an_exception(tmp_path) -> None:

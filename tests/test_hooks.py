@@ -1,21 +1,34 @@
-"""The MkDocs hooks: notebook headings, doctest fences, and the tutorial cache.
+"""The MkDocs hooks: notebook headings, doctest fences, tutorial execution and caches.
 
-The cache tests build a copy of the docs in a scratch folder and count the
-notebook executions the build reports: a cold build runs each tutorial once
-per language, a warm rebuild runs none, and a changed tutorial runs again.
+The pure helpers of ``hooks/coursebuild`` are tested directly. The pipeline is
+tested in real builds of a small site of its own (two tiny tutorials in two
+languages, a few seconds per build), counting the executions the build logs:
+a cold build executes each tutorial once whatever the number of languages,
+in parallel; a warm one executes nothing; a prose edit re-renders without
+executing; code changed in one language only fails the build, naming the file
+and the cell.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import re
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
+import jupytext
+import nbformat
 import pytest
 
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT, mkdocs_build, offline_env
+from coursebuild import execution, render, write_atomically
+from coursebuild import html as nbhtml
+from coursebuild.i18n_files import localized_uri, page_uri
 
 
 def load_hook(name: str):
@@ -26,7 +39,6 @@ def load_hook(name: str):
     return module
 
 
-notebooks = load_hook("notebooks")
 doctest_fences = load_hook("doctest_fences")
 
 
@@ -39,7 +51,7 @@ def test_korean_headings_get_unicode_ids_and_a_nested_toc() -> None:
         '<p>x</p><h2 id="">텐서 만들기<a class="anchor-link" href="#">¶</a></h2>'
         '<h2 id="">CPU &amp; GPU<a class="anchor-link" href="#">¶</a></h2>'
     )
-    fixed, toc = notebooks.fix_headings(html)
+    fixed, toc = nbhtml.fix_headings(html)
     assert 'id="텐서-실습"' in fixed and 'href="#텐서-만들기"' in fixed
     assert 'id=""' not in fixed and 'href="#"' not in fixed
     assert [t["id"] for t in toc] == ["텐서-실습"]
@@ -49,13 +61,13 @@ def test_korean_headings_get_unicode_ids_and_a_nested_toc() -> None:
 
 def test_repeated_headings_get_distinct_ids() -> None:
     html = '<h2 id="">요약</h2><h2 id="">요약</h2>'
-    fixed, toc = notebooks.fix_headings(html)
+    fixed, toc = nbhtml.fix_headings(html)
     assert [t["id"] for t in toc] == ["요약", "요약_1"]
     assert fixed.count('id="요약"') == 1
 
 
 def test_heading_without_text_still_gets_an_id() -> None:
-    fixed, toc = notebooks.fix_headings('<h3 id="">¶</h3>')
+    fixed, toc = nbhtml.fix_headings('<h3 id="">¶</h3>')
     assert toc[0]["id"] == "section"
 
 
@@ -74,26 +86,101 @@ def test_indented_doctest_fences_in_admonitions_are_relabelled() -> None:
     assert "    ```pycon\n    >>> 2 * 3\n    6\n    ```" in doctest_fences.pycon_fences(md)
 
 
-# --- cache keys -----------------------------------------------------------------
+# --- tutorials x i18n ------------------------------------------------------------
 
 
-def test_cache_key_changes_with_the_torchbasics_sources(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_page_and_source_uris_per_language() -> None:
+    assert localized_uri("tutorials/x.py", "en", "ko") == "tutorials/x.en.py"
+    assert localized_uri("tutorials/x.py", "ko", "ko") == "tutorials/x.py"
+    assert page_uri("tutorials/x.py", "ko", "ko", True) == "tutorials/x/index.html"
+    assert page_uri("tutorials/x.py", "en", "ko", True) == "en/tutorials/x/index.html"
+    assert page_uri("tutorials/x.py", "en", "ko", False) == "en/tutorials/x.html"
+
+
+# --- parity, keys, merging ---------------------------------------------------------
+
+KO = "# %% [markdown]\n# # 제목\n\n# %%\nx = 1\n\n# %% [markdown]\n# 설명\n\n# %%\nprint(x + 1)\n"
+EN = "# %% [markdown]\n# # Title\n\n# %%\nx = 1\n\n# %% [markdown]\n# Prose\n\n# %%\nprint(x + 1)\n"
+
+
+def notebook(text: str):
+    return jupytext.reads(text, fmt="py:percent")
+
+
+def cells(text: str) -> list[str]:
+    return execution.code_cells(notebook(text))
+
+
+def test_source_code_is_cached_by_the_file_bytes(tmp_path: Path) -> None:
+    source = tmp_path / "t.py"
+    source.write_text(KO, "utf-8")
+    assert execution.source_code(source, tmp_path / "cache") == ["x = 1", "print(x + 1)"]
+    entries = list((tmp_path / "cache" / "tutorials" / "sources").glob("*.json"))
+    assert len(entries) == 1
+    source.write_text(KO.replace("x = 1", "x = 5"), "utf-8")
+    assert execution.source_code(source, tmp_path / "cache") == ["x = 5", "print(x + 1)"]
+    entries[0].write_text("[", "utf-8")  # a corrupt entry is parsed again
+    source.write_text(KO, "utf-8")
+    assert execution.source_code(source, tmp_path / "cache") == ["x = 1", "print(x + 1)"]
+
+
+def test_parity_returns_the_shared_code_cells(tmp_path: Path) -> None:
+    code = execution.check_parity(
+        {tmp_path / "t.py": cells(KO), tmp_path / "t.en.py": cells(EN)}, tmp_path
+    )
+    assert code == ["x = 1", "print(x + 1)"]
+
+
+def test_code_changed_in_one_language_names_the_file_and_the_cell(tmp_path: Path) -> None:
+    changed = EN.replace("print(x + 1)", "print(x + 2)")
+    with pytest.raises(execution.CodeMismatchError) as err:
+        execution.check_parity(
+            {tmp_path / "t.py": cells(KO), tmp_path / "t.en.py": cells(changed)},
+            tmp_path,
+        )
+    message = str(err.value)
+    assert message.startswith("t.en.py: code cell 2 differs from t.py")
+    assert "-print(x + 1)" in message and "+print(x + 2)" in message
+
+
+def test_a_missing_code_cell_is_a_parity_error(tmp_path: Path) -> None:
+    shorter = EN.split("# %% [markdown]\n# Prose")[0]
+    with pytest.raises(execution.CodeMismatchError, match="has 1 code cells but t.py has 2"):
+        execution.check_parity(
+            {tmp_path / "t.py": cells(KO), tmp_path / "t.en.py": cells(shorter)},
+            tmp_path,
+        )
+
+
+OPTIONS = execution.ExecutionOptions()
+
+
+def test_execution_key_is_the_code_the_environment_and_the_options() -> None:
+    key = execution.execution_key(["x = 1"], "env", OPTIONS)
+    assert execution.execution_key(["x = 1"], "env", OPTIONS) == key
+    assert execution.execution_key(["x = 2"], "env", OPTIONS) != key
+    assert execution.execution_key(["x = 1", ""], "env", OPTIONS) != key
+    assert execution.execution_key(["x = 1"], "other env", OPTIONS) != key
+    other = execution.ExecutionOptions(allow_errors=True)
+    assert execution.execution_key(["x = 1"], "env", other) != key
+
+
+def test_prose_does_not_enter_the_execution_key(tmp_path: Path) -> None:
+    ko, en = notebook(KO), notebook(EN)
+    assert execution.code_cells(ko) == execution.code_cells(en)
+
+
+def test_environment_follows_every_installed_distribution(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    source = tmp_path / "t.py"
-    source.write_text("# %%\nprint(1)\n")
-    before = notebooks._cache_key(source, {"execute": True})
-    monkeypatch.setattr(notebooks, "_package_digest", lambda name: "changed")
-    assert notebooks._cache_key(source, {"execute": True}) != before
-
-
-def test_cache_key_changes_with_the_notebook_and_the_options(tmp_path: Path) -> None:
-    source = tmp_path / "t.py"
-    source.write_text("# %%\nprint(1)\n")
-    key = notebooks._cache_key(source, {"execute": True})
-    assert notebooks._cache_key(source, {"execute": False}) != key
-    source.write_text("# %%\nprint(2)\n")
-    assert notebooks._cache_key(source, {"execute": True}) != key
+    dists = execution.installed_distributions()
+    assert "scikit-learn" in dists and "torch" in dists and "nbclient" in dists
+    base = execution.environment_fingerprint(dists)
+    assert execution.environment_fingerprint(dict(dists)) == base
+    upgraded = dict(dists, **{"scikit-learn": "99.0"})
+    assert execution.environment_fingerprint(upgraded) != base
+    monkeypatch.setattr(execution, "package_digest", lambda name: "changed")
+    assert execution.environment_fingerprint(dists) != base
 
 
 def test_package_digest_follows_file_contents(
@@ -103,53 +190,250 @@ def test_package_digest_follows_file_contents(
     pkg.mkdir()
     (pkg / "__init__.py").write_text("A = 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    first = notebooks._package_digest("probe_pkg")
+    first = execution.package_digest("probe_pkg")
     (pkg / "__init__.py").write_text("A = 2\n")
-    assert notebooks._package_digest("probe_pkg") != first
+    assert execution.package_digest("probe_pkg") != first
 
 
-# --- the cache in real builds --------------------------------------------------
+def test_outputs_are_merged_cell_by_cell_into_each_language() -> None:
+    executed = notebook(KO)
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    code[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="2\n")]
+    code[1].execution_count = 2
+    merged = render.merge_outputs(notebook(EN), executed)
+    assert [c.source for c in merged.cells if c.cell_type == "markdown"] == ["# Title", "Prose"]
+    merged_code = [c for c in merged.cells if c.cell_type == "code"]
+    assert merged_code[0].outputs == [] and merged_code[1].outputs[0].text == "2\n"
+    assert merged_code[1].execution_count == 2
+    with pytest.raises(ValueError):
+        render.merge_outputs(notebook(EN.replace("x = 1", "x = 3")), executed)
 
-EXECUTED = re.compile(r"Executed tutorial (\S+) \((\w+)\)")
+
+def test_render_key_follows_source_execution_options_and_environment() -> None:
+    key = render.render_key("text", "exec", {"theme": ""}, "env")
+    assert render.render_key("text", "exec", {"theme": ""}, "env") == key
+    assert render.render_key("text 2", "exec", {"theme": ""}, "env") != key
+    assert render.render_key("text", "exec 2", {"theme": ""}, "env") != key
+    assert render.render_key("text", "exec", {"theme": "dark"}, "env") != key
+    assert render.render_key("text", "exec", {"theme": ""}, "env 2") != key
+    # options that do not change the HTML do not change the key
+    assert render.render_key("text", "exec", {"theme": "", "execute": False}, "env") == key
 
 
-def executions(result) -> list[tuple[str, str]]:
-    return EXECUTED.findall(result.stdout + result.stderr)
+def test_worker_count_is_one_per_core_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(execution.WORKERS_ENV_VAR, raising=False)
+    assert execution.worker_count(jobs=15, cpus=2) == 2
+    assert execution.worker_count(jobs=1, cpus=2) == 1
+    monkeypatch.setenv(execution.WORKERS_ENV_VAR, "3")
+    assert execution.worker_count(jobs=15, cpus=2) == 3
+    monkeypatch.setenv(execution.WORKERS_ENV_VAR, "two")
+    with pytest.raises(Exception, match="must be a positive integer, got 'two'"):
+        execution.worker_count(jobs=15, cpus=2)
 
 
-@pytest.fixture(scope="module")
-def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("project")
-    for name in ("docs", "hooks", "src"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+def test_parallel_kernels_share_the_cores() -> None:
+    assert execution.kernel_environment(workers=2, cpus=2)["OMP_NUM_THREADS"] == "1"
+    assert execution.kernel_environment(workers=2, cpus=16)["OMP_NUM_THREADS"] == "8"
+    assert execution.kernel_environment(workers=4, cpus=2)["OMP_NUM_THREADS"] == "1"
+
+
+def test_cache_prunes_only_old_unused_entries(tmp_path: Path) -> None:
+    cache = execution.ExecutionCache(tmp_path)
+    for key in ("used", "recent", "old"):
+        cache.store(key, notebook(KO))
+    now = time.time()
+    long_ago = now - execution.PRUNE_AFTER_SECONDS - 60
+    for key in ("used", "old"):
+        os.utime(cache.path(key), (long_ago, long_ago))
+    removed = cache.prune(["used"], now=now)
+    assert removed == [cache.path("old")]
+    assert cache.has("used") and cache.has("recent") and not cache.has("old")
+
+
+def test_unreadable_cache_entries_count_as_missing(tmp_path: Path) -> None:
+    cache = execution.ExecutionCache(tmp_path)
+    cache.directory.mkdir(parents=True)
+    cache.path("torn").write_text('{"cells": [')
+    assert cache.load("torn") is None
+    store = render.RenderCache(tmp_path)
+    write_atomically(store.path("ko", "tutorials/x.py"), "not json")
+    assert store.load("ko", "tutorials/x.py", "key") is None
+
+
+# --- the pipeline in real builds of a small site ---------------------------------
+
+EXECUTED = re.compile(r"Executed tutorial (\S+) in ([\d.]+) s")
+RENDERED = re.compile(r"Rendered tutorial (\S+) \((\w+)\)")
+
+MINI_CONFIG = """\
+site_name: mini
+docs_dir: docs
+theme:
+  name: material
+  language: ko
+hooks:
+  - {hooks}/notebooks.py
+plugins:
+  - i18n:
+      docs_structure: suffix
+      fallback_to_default: false
+      languages:
+        - {{locale: ko, name: 한국어, default: true, build: true}}
+        - {{locale: en, name: English, build: true}}
+  - mkdocs-jupyter:
+      include: ["tutorials/*.py"]
+      execute: true
+      allow_errors: false
+      kernel_name: python3
+      cache: false
+nav:
+  - index.md
+  - tutorials/a.py
+  - tutorials/b.py
+"""
+
+
+def tiny_tutorial(name: str, lang: str, extra_code: str = "") -> str:
+    heading = {"ko": "# # 작은 실습 {}", "en": "# # Tiny lab {}"}[lang].format(name)
+    prose = {"ko": "# 잠시 쉬었다가 출력합니다.", "en": "# Sleeps a moment, then prints."}[lang]
+    return (
+        "# %% [markdown]\n" + heading + "\n\n"
+        "# %%\nimport time\n\ntime.sleep(1.5)\n"
+        f"print('tutorial {name}:', 6 * 7)\n{extra_code}\n"
+        "# %% [markdown]\n" + prose + "\n"
+    )
+
+
+def write_mini_site(root: Path) -> Path:
+    tutorials = root / "docs" / "tutorials"
+    tutorials.mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(MINI_CONFIG.format(hooks=ROOT / "hooks"), "utf-8")
+    (root / "docs" / "index.md").write_text("# 홈\n", "utf-8")
+    (root / "docs" / "index.en.md").write_text("# Home\n", "utf-8")
+    for name in ("a", "b"):
+        (tutorials / f"{name}.py").write_text(tiny_tutorial(name, "ko"), "utf-8")
+        (tutorials / f"{name}.en.py").write_text(tiny_tutorial(name, "en"), "utf-8")
     return root
 
 
-def build(project: Path, site: Path):
-    return mkdocs_build(site, root=project)
+@pytest.fixture(scope="module")
+def cold_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The small site after its cold build, and that build's log."""
+    root = write_mini_site(tmp_path_factory.mktemp("mini") / "mini")
+    result = mkdocs_build(root / "cold", root=root, TORCHBASICS_TUTORIAL_WORKERS="2")
+    return root, result.stdout + result.stderr
 
 
-def test_cold_build_runs_each_tutorial_once_per_language_and_warm_runs_none(
-    project_copy: Path, tmp_path: Path
+@pytest.fixture
+def mini_site(cold_site: tuple[Path, str], tmp_path: Path) -> Path:
+    """A private copy of the small site with the cold build's caches: warm."""
+    root = tmp_path / "mini"
+    shutil.copytree(cold_site[0], root, symlinks=True)
+    return root
+
+
+def build_mini(root: Path, site: str):
+    """Build the small site with 2 workers (even on a 1-core machine)."""
+    result = mkdocs_build(root / site, root=root, TORCHBASICS_TUTORIAL_WORKERS="2")
+    log = result.stdout + result.stderr
+    return EXECUTED.findall(log), RENDERED.findall(log)
+
+
+def page(root: Path, site: str, lang: str, name: str) -> str:
+    prefix = "" if lang == "ko" else "en/"
+    return (root / site / prefix / "tutorials" / name / "index.html").read_text("utf-8")
+
+
+def executed_records(root: Path) -> list[execution.ExecutionRecord]:
+    cache = execution.ExecutionCache(root / ".cache")
+    records = [
+        execution.ExecutionRecord.of(nbformat.read(p, as_version=4))
+        for p in sorted(cache.directory.glob("*.ipynb"))
+    ]
+    return [r for r in records if r is not None]
+
+
+def test_cold_build_executes_each_tutorial_once_in_parallel(
+    cold_site: tuple[Path, str],
 ) -> None:
-    tutorials = sorted((project_copy / "docs" / "tutorials").glob("*.py"))
-    cold = executions(build(project_copy, tmp_path / "cold"))
-    assert len(cold) == len(tutorials), cold
-    assert {lang for _, lang in cold} == {"ko", "en"}
-    assert len(set(cold)) == len(cold), "a tutorial ran twice in one build"
-    warm = executions(build(project_copy, tmp_path / "warm"))
-    assert warm == [], f"warm rebuild re-executed {warm}"
+    root, log = cold_site
+    runs, renders = EXECUTED.findall(log), RENDERED.findall(log)
+    assert sorted(src for src, _ in runs) == ["tutorials/a.py", "tutorials/b.py"]
+    assert len(renders) == 4  # each language renders from the one execution
+    for lang in ("ko", "en"):
+        for name in ("a", "b"):
+            assert f"tutorial {name}: 42" in page(root, "cold", lang, name)
+    assert "작은 실습" in page(root, "cold", "ko", "a")
+    assert "Tiny lab" in page(root, "cold", "en", "a")
+    a, b = executed_records(root)
+    assert a.workers == b.workers == 2
+    # both sleep 1.5 s; executed one after the other, they could not overlap
+    assert max(a.started, b.started) < min(a.finished, b.finished), (a, b)
 
 
-def test_changed_tutorial_is_executed_again_and_only_it(
-    project_copy: Path, tmp_path: Path
+def test_warm_build_executes_and_renders_nothing(mini_site: Path) -> None:
+    runs, renders = build_mini(mini_site, "warm")
+    assert runs == [] and renders == []
+    assert page(mini_site, "warm", "en", "b") == page(mini_site, "cold", "en", "b")
+
+
+def test_cold_build_reports_its_progress(cold_site: tuple[Path, str]) -> None:
+    log = cold_site[1]
+    assert "Executing 2 tutorials on 2 workers;" in log
+    assert "Executing tutorial 1 of 2: tutorials/a.py" in log
+    assert "Executing tutorial 2 of 2: tutorials/b.py" in log
+    assert re.search(r"Executed tutorial tutorials/[ab]\.py in [\d.]+ s \(2 of 2 done, \d+ s elapsed\)", log)
+
+
+def test_prose_edit_renders_again_without_executing(mini_site: Path) -> None:
+    english = mini_site / "docs" / "tutorials" / "a.en.py"
+    english.write_text(english.read_text("utf-8").replace("Sleeps a moment", "Naps"), "utf-8")
+    runs, renders = build_mini(mini_site, "second")
+    assert runs == []
+    assert renders == [("tutorials/a.en.py", "en")]
+    assert "Naps, then prints." in page(mini_site, "second", "en", "a")
+    assert "tutorial a: 42" in page(mini_site, "second", "en", "a")
+
+
+def test_code_edited_in_both_languages_executes_that_tutorial_only(mini_site: Path) -> None:
+    for suffix in (".py", ".en.py"):
+        path = mini_site / "docs" / "tutorials" / f"b{suffix}"
+        path.write_text(path.read_text("utf-8").replace("6 * 7", "6 * 8"), "utf-8")
+    runs, renders = build_mini(mini_site, "second")
+    assert [src for src, _ in runs] == ["tutorials/b.py"]
+    assert sorted(renders) == [("tutorials/b.en.py", "en"), ("tutorials/b.py", "ko")]
+    for lang in ("ko", "en"):
+        assert "tutorial b: 48" in page(mini_site, "second", lang, "b")
+
+
+def test_code_edited_in_one_language_fails_the_build_naming_file_and_cell(
+    mini_site: Path,
 ) -> None:
-    build(project_copy, tmp_path / "first")
-    english = sorted((project_copy / "docs" / "tutorials").glob("*.en.py"))[0]
-    english.write_text(english.read_text() + "\n# %%\nprint('changed')\n")
-    runs = executions(build(project_copy, tmp_path / "second"))
-    assert runs == [(f"tutorials/{english.name}", "en")]
-    html = (tmp_path / "second" / "en" / "tutorials" / english.stem.removesuffix(".en")
-            / "index.html").read_text("utf-8")
-    assert "changed" in html
+    english = mini_site / "docs" / "tutorials" / "b.en.py"
+    english.write_text(english.read_text("utf-8").replace("6 * 7", "6 * 9"), "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(mini_site / "site")],
+        cwd=mini_site, env=offline_env(), capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode != 0
+    assert "tutorials/b.en.py: code cell 1 differs from tutorials/b.py" in result.stderr
+    assert not EXECUTED.findall(result.stderr), "nothing may execute before the check"
+
+
+def test_a_failing_tutorial_fails_the_build_and_keeps_the_others(mini_site: Path) -> None:
+    for suffix in (".py", ".en.py"):
+        path = mini_site / "docs" / "tutorials" / f"b{suffix}"
+        path.write_text(path.read_text("utf-8") + "\n# %%\n1 / 0\n", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(mini_site / "site")],
+        cwd=mini_site, env=offline_env(), capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode != 0
+    assert "Tutorial tutorials/b.py failed in code cell 2" in result.stderr
+    assert "ZeroDivisionError" in result.stderr
+    # a's execution was not lost: the next build executes only b
+    for suffix in (".py", ".en.py"):
+        path = mini_site / "docs" / "tutorials" / f"b{suffix}"
+        path.write_text(path.read_text("utf-8").replace("1 / 0", "1 / 1"), "utf-8")
+    runs, _ = build_mini(mini_site, "fixed")
+    assert [src for src, _ in runs] == ["tutorials/b.py"]

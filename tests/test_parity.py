@@ -1,8 +1,10 @@
 """Korean and English editions show the same code, in the same order.
 
-Only prose is translated. For each page and tutorial in the default language
-there must be an English twin whose code blocks (Markdown) or code cells
-(tutorials) are identical; a failure names the page and the first difference.
+Only prose is translated. For each page of the nav (mkdocs.yml, read by
+``coursebuild.nav``) the code blocks (Markdown) or code cells (tutorials) of
+every language's edition must be identical to the default language's; a
+failure names the page and the first difference. That each twin exists, and
+that no page is left out of the nav, is tests/test_nav.py's job.
 """
 
 from __future__ import annotations
@@ -11,20 +13,17 @@ import difflib
 from pathlib import Path
 
 import pytest
+from coursebuild.nav import Page
 
 from docs_model import (
+    DEFAULT_LANG,
+    DOCS,
     LANGS,
     ROOT,
     code_blocks,
-    default_language_sources,
-    language_of,
-    markdown_pages,
     notebook_code_cells,
-    tutorials,
-    twin,
+    pages,
 )
-
-SOURCES = default_language_sources()
 
 
 def rel(path: Path) -> str:
@@ -48,30 +47,17 @@ def first_difference(a: list[str], b: list[str]) -> str:
 
 
 def test_there_is_something_to_compare() -> None:
-    assert tutorials() and markdown_pages()
+    assert pages("lecture") and pages("tutorial")
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=rel)
-@pytest.mark.parametrize("lang", [lang for lang in LANGS if lang != "ko"])
-def test_translation_exists(source: Path, lang: str) -> None:
-    assert twin(source, lang).is_file(), f"{rel(source)} has no {lang} twin"
-
-
-@pytest.mark.parametrize(
-    "path", [*markdown_pages(), *tutorials()], ids=rel
-)
-def test_every_translation_has_an_original(path: Path) -> None:
-    if language_of(path) != "ko":
-        assert twin(path, "ko").is_file(), f"{rel(path)} has no Korean original"
-
-
-@pytest.mark.parametrize("source", SOURCES, ids=rel)
-def test_code_is_identical_in_every_language(source: Path) -> None:
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.source)
+def test_code_is_identical_in_every_language(page: Page) -> None:
+    source = DOCS / page.source_of(DEFAULT_LANG)
     original = code_of(source)
     for lang in LANGS[1:]:
-        other = twin(source, lang)
+        other = DOCS / page.source_of(lang)
         if not other.is_file():
-            continue  # reported by test_translation_exists
+            continue  # reported by tests/test_nav.py
         translated = code_of(other)
         assert original == translated, (
             f"{rel(source)} vs {rel(other)}: "

@@ -1,7 +1,8 @@
 """The built site: both languages, notebooks rendered, every link and anchor valid.
 
 One offline ``mkdocs build --strict`` (the ``built_site`` fixture) is checked
-as a reader would meet it: pages exist where the navigation says, the
+as a reader would meet it: every page of the nav (mkdocs.yml, read by
+``coursebuild.nav``) exists where the nav says in every language, the
 language switcher keeps the page, internal links and ``#anchors`` resolve on
 Markdown and notebook pages alike, no heading has an empty id, and nothing on
 a page is loaded from another host.
@@ -20,26 +21,17 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import offline_env
+from coursebuild.nav import Page
+from docs_model import DEFAULT_LANG, LANGS, pages
 
 pytestmark = pytest.mark.site
 
-PAGES = {
-    # source page -> URL path in the default language
-    "index": "",
-    "lectures/w1-1-tensors": "lectures/w1-1-tensors/",
-    "tutorials/w1-1-tensors": "tutorials/w1-1-tensors/",
-    "tutorials/library-tour": "tutorials/library-tour/",
-    "lectures/w1-2-linear-regression": "lectures/w1-2-linear-regression/",
-    "lectures/w1-3-binary-classification": "lectures/w1-3-binary-classification/",
-    "tutorials/w1-2-linear-regression": "tutorials/w1-2-linear-regression/",
-    "tutorials/w1-3-binary-classification": "tutorials/w1-3-binary-classification/",
-    "api/devices": "api/devices/",
-    "api/data": "api/data/",
-    "api/models": "api/models/",
-    "api/metrics": "api/metrics/",
-    "api/plotting": "api/plotting/",
-    "api/training": "api/training/",
-}
+PAGES = pages()  # every page of the nav, in nav order
+TUTORIALS = pages("tutorial")
+
+
+def source_id(page: Page) -> str:
+    return page.source
 
 
 class PageParser(HTMLParser):
@@ -125,36 +117,45 @@ def resolve(site: Path, page: Path, href: str) -> tuple[Path, str] | None:
     return resolved, unquote(parts.fragment)
 
 
-@pytest.mark.parametrize("lang", ["ko", "en"])
-@pytest.mark.parametrize("source", sorted(PAGES))
-def test_page_is_built_in_both_languages(built_site: Path, source: str, lang: str) -> None:
-    url = PAGES[source] if lang == "ko" else f"en/{PAGES[source]}"
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("source", PAGES, ids=source_id)
+def test_page_is_built_in_every_language(built_site: Path, source: Page, lang: str) -> None:
+    url = source.url(lang)
     path = page_file(built_site, url)
-    assert path.is_file(), f"{source} ({lang}) was not built at /{url}"
+    assert path.is_file(), f"{source.source} ({lang}) was not built at /{url}"
     assert parse(path).lang == lang
 
 
-def test_tutorials_are_rendered_not_copied(built_site: Path) -> None:
-    for prefix in ("", "en/"):
-        html = page_file(built_site, f"{prefix}tutorials/w1-1-tensors/").read_text("utf-8")
-        assert "jp-Cell" in html or "jupyter-wrapper" in html
-        assert "data:image/png;base64," in html, "the executed plots are missing"
-        assert "Traceback (most recent call last)" not in html
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("tutorial", TUTORIALS, ids=source_id)
+def test_tutorials_are_rendered_not_copied(
+    built_site: Path, tutorial: Page, lang: str
+) -> None:
+    html = page_file(built_site, tutorial.url(lang)).read_text("utf-8")
+    assert "jp-Cell" in html or "jupyter-wrapper" in html
+    assert "data:image/png;base64," in html, "the executed plots are missing"
+    assert "Traceback (most recent call last)" not in html
+
+
+def test_no_tutorial_source_is_copied_as_a_page(built_site: Path) -> None:
     assert not list(built_site.rglob("*.en.py.html"))
 
 
-@pytest.mark.parametrize("source", sorted(PAGES))
-def test_language_switcher_keeps_the_page(built_site: Path, source: str) -> None:
-    for lang, other in (("ko", "en"), ("en", "ko")):
-        url = PAGES[source] if lang == "ko" else f"en/{PAGES[source]}"
-        page = page_file(built_site, url)
-        href = parse(page).switcher.get(other)
-        assert href is not None, f"{url or '/'} has no link to {other}"
-        target, _ = resolve(built_site, page, href)
-        want = PAGES[source] if other == "ko" else f"en/{PAGES[source]}"
-        assert target == page_file(built_site, want).resolve(), (
-            f"switching {url or '/'} to {other} goes to {href}, not /{want}"
-        )
+@pytest.mark.parametrize("source", PAGES, ids=source_id)
+def test_language_switcher_keeps_the_page(built_site: Path, source: Page) -> None:
+    for lang in LANGS:
+        for other in LANGS:
+            if other == lang:
+                continue
+            url = source.url(lang)
+            page = page_file(built_site, url)
+            href = parse(page).switcher.get(other)
+            assert href is not None, f"{url or '/'} has no link to {other}"
+            target, _ = resolve(built_site, page, href)
+            want = source.url(other)
+            assert target == page_file(built_site, want).resolve(), (
+                f"switching {url or '/'} to {other} goes to {href}, not /{want}"
+            )
 
 
 def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
@@ -188,9 +189,9 @@ def test_every_internal_resource_exists(built_site: Path) -> None:
 
 def test_notebook_pages_link_one_shared_stylesheet(built_site: Path) -> None:
     sheets = set()
-    for prefix in ("", "en/"):
-        for name in ("w1-1-tensors", "library-tour"):
-            page = page_file(built_site, f"{prefix}tutorials/{name}/")
+    for lang in LANGS:
+        for tutorial in TUTORIALS:
+            page = page_file(built_site, tutorial.url(lang))
             html = page.read_text("utf-8")
             assert "<style" not in html.split('<div class="md-content"')[1], (
                 f"{page} still inlines its CSS"
@@ -213,8 +214,9 @@ def test_no_heading_has_an_empty_id(built_site: Path) -> None:
     assert not empty, f"elements with id=\"\" on: {empty}"
 
 
-def test_korean_headings_keep_their_korean_ids(built_site: Path) -> None:
-    ids = parse(page_file(built_site, PAGES["tutorials/w1-1-tensors"])).ids
+@pytest.mark.parametrize("tutorial", TUTORIALS, ids=source_id)
+def test_korean_headings_keep_their_korean_ids(built_site: Path, tutorial: Page) -> None:
+    ids = parse(page_file(built_site, tutorial.url("ko"))).ids
     assert any(any("\uac00" <= ch <= "\ud7a3" for ch in i) for i in ids)
 
 
@@ -230,31 +232,37 @@ def test_nothing_is_loaded_from_another_host(built_site: Path) -> None:
     assert not external, "fetched over the network at view time:\n" + "\n".join(external)
 
 
-@pytest.mark.parametrize(
-    "module", ["devices", "data", "models", "metrics", "plotting", "training"]
-)
-def test_api_reference_documents_every_public_name_in_both_languages(
-    built_site: Path, module: str
+@pytest.mark.parametrize("api", pages("api"), ids=source_id)
+def test_api_reference_documents_every_public_name_in_every_language(
+    built_site: Path, api: Page
 ) -> None:
-    public = importlib.import_module(f"torchbasics.{module}").__all__
-    for prefix in ("", "en/"):
-        ids = set(parse(page_file(built_site, f"{prefix}api/{module}/")).ids)
-        missing = [n for n in public if f"torchbasics.{module}.{n}" not in ids]
-        assert not missing, f"/{prefix}api/{module}/ does not document {missing}"
+    module = f"torchbasics.{api.stem}"  # api/devices.md documents torchbasics.devices
+    public = importlib.import_module(module).__all__
+    for lang in LANGS:
+        ids = set(parse(page_file(built_site, api.url(lang))).ids)
+        missing = [n for n in public if f"{module}.{n}" not in ids]
+        assert not missing, f"/{api.url(lang)} does not document {missing}"
 
 
-SEARCH_ROOTS = {"ko": "", "en": "en/"}
+def search_root(lang: str) -> str:
+    """Where a language is published, and its search index with it: ``""``, ``"en/"``."""
+    return "" if lang == DEFAULT_LANG else f"{lang}/"
 
 
-@pytest.mark.parametrize("lang", sorted(SEARCH_ROOTS))
+@pytest.mark.parametrize("lang", LANGS)
 def test_search_index_per_language(built_site: Path, lang: str) -> None:
-    """Each language has its own index, of its own pages only, with locations
-    relative to its root, and the lunr settings for its language."""
-    root = SEARCH_ROOTS[lang]
+    """Each language has its own index: every page of the nav in that language
+    and nothing else, located relative to the language's root, with the lunr
+    settings for that language."""
+    root = search_root(lang)
     index = json.loads((built_site / root / "search" / "search_index.json").read_text("utf-8"))
     locations = [d["location"] for d in index["docs"]]
     assert not [loc for loc in locations if loc.endswith("#")], "empty anchors"
-    assert {loc.split("#")[0] for loc in locations} == set(PAGES.values())
+    indexed = {loc.split("#", 1)[0] for loc in locations}
+    expected = {page.url(lang).removeprefix(root) for page in PAGES}
+    missing = [f"/{root}{url} ({lang})" for url in sorted(expected - indexed)]
+    assert not missing, "not in the search index:\n" + "\n".join(missing)
+    assert not indexed - expected, f"not pages of the nav: {sorted(indexed - expected)}"
     for doc in index["docs"]:
         path, _, anchor = doc["location"].partition("#")
         page = parse(page_file(built_site, root + path))
@@ -265,7 +273,7 @@ def test_search_index_per_language(built_site: Path, lang: str) -> None:
     config = index["config"]
     assert "을|를" in config["separator"], "the separator peels Korean particles"
     assert "stemmer" not in config["pipeline"]  # Material's `term*` queries skip it
-    assert config["lang"] == (["en", "ko"] if lang == "ko" else ["en"])
+    assert config["lang"] == (["en", "ko"] if lang == "ko" else [lang])
 
 
 def test_search_on_each_page_uses_its_language_index(built_site: Path) -> None:
@@ -281,8 +289,9 @@ def test_search_on_each_page_uses_its_language_index(built_site: Path) -> None:
         target = (
             built_site / base.lstrip("/") if base.startswith("/") else page.parent / base
         ).resolve()
-        lang = "en" if page.relative_to(built_site).parts[0] == "en" else "ko"
-        if target != (built_site / SEARCH_ROOTS[lang]).resolve():
+        first = page.relative_to(built_site).parts[0]
+        lang = first if first in LANGS and first != DEFAULT_LANG else DEFAULT_LANG
+        if target != (built_site / search_root(lang)).resolve():
             wrong.append(f"{page.relative_to(built_site)}: base {base!r}")
     assert not wrong, "pages searching another language's index:\n" + "\n".join(wrong)
 

@@ -439,3 +439,29 @@ def test_seeded_python_and_numpy_generators_are_untouched() -> None:
     linear_trainer(max_epochs=1).fit(DataLoader(regression_data(16), batch_size=8))
     assert random.random() == pytest.approx(random.Random(1).random())
     assert np.random.rand() == np.random.RandomState(1).rand()
+
+
+def test_a_shape_that_changes_mid_epoch_is_still_checked() -> None:
+    # Shapes are checked on the first batch and again whenever they change.
+    x = torch.randn(8, 3)
+    good = (x[:4], x[:4, :1])
+    bad = (x[4:], x[4:, :1].squeeze(1))  # target (4,) against output (4, 1)
+    trainer = linear_trainer(max_epochs=1)
+    with pytest.raises(ValueError, match="model output has shape"):
+        trainer.fit([good, good, bad])
+    assert trainer.global_step == 2
+
+
+def test_batches_already_on_the_device_are_not_moved(monkeypatch) -> None:
+    import torchbasics.training._trainer as trainer_module
+
+    moved = []
+    real = trainer_module.to_device
+    monkeypatch.setattr(trainer_module, "to_device",
+                        lambda batch, device: moved.append(batch) or real(batch, device))
+    loader = DataLoader(regression_data(16), batch_size=8)
+    linear_trainer(max_epochs=1).fit(loader)
+    assert moved == []  # (inputs, target) on the CPU: used as they are
+    dict_loader = [{"input": torch.randn(4, 3), "target": torch.randn(4, 1)}]
+    linear_trainer(max_epochs=1).fit(dict_loader)
+    assert len(moved) == 1  # anything else takes the general path

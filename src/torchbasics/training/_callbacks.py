@@ -3,13 +3,15 @@
 A callback is a subclass of [`Callback`][torchbasics.training.Callback] that
 overrides the hooks it needs; every hook receives the trainer, so it can read
 ``trainer.history``, ``trainer.epoch`` or ``trainer.model`` and set
-``trainer.should_stop``. Hooks are methods, not event names in strings, so a
-misspelt hook is an ``AttributeError`` in review rather than a silent no-op.
+``trainer.should_stop``. Hooks are methods, not event names in strings, and a
+method named like a hook that is not one (``on_epoch_ned``) is a ``TypeError``
+when the trainer is created, rather than a silent no-op.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 import os
@@ -109,6 +111,33 @@ class Callback:
         """Restore the state returned by `state_dict`; nothing to do by default."""
 
 
+def hook_names() -> tuple[str, ...]:
+    """The names of the hooks a `Callback` may override."""
+    return tuple(name for name in vars(Callback) if name.startswith("on_"))
+
+
+def check_hook_names(callback: Callback) -> None:
+    """Raise if ``callback`` defines an ``on_*`` method that is not a hook.
+
+    A misspelt hook (``on_epoch_ned``) would otherwise never be called.
+
+    Raises:
+        TypeError: Naming the method, the closest hook and the known hooks.
+    """
+    hooks = hook_names()
+    for klass in type(callback).__mro__:
+        if klass is Callback or klass is object:
+            continue
+        for name, member in vars(klass).items():
+            if name.startswith("on_") and callable(member) and name not in hooks:
+                close = difflib.get_close_matches(name, hooks, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise TypeError(
+                    f"{klass.__name__}.{name} is not a Callback hook and would never "
+                    f"be called{hint}; the hooks are: {', '.join(hooks)}"
+                )
+
+
 class _Monitor:
     """Tracks the best value of one logged quantity (shared by two callbacks)."""
 
@@ -149,15 +178,17 @@ class EarlyStopping(Callback):
 
     After each epoch the monitored value is compared with the best so far.
     It improves when it is lower (``mode="min"``) or higher (``"max"``) by
-    more than ``min_delta``; after ``patience`` epochs in a row without
-    improvement, ``trainer.should_stop`` is set and `fit` returns after the
-    current epoch. A ``nan`` never counts as an improvement.
+    more than ``min_delta``. At the end of the ``patience``-th epoch in a row
+    without improvement, ``trainer.should_stop`` is set and `fit` returns
+    (as Keras and Lightning do): with ``patience=2`` and the best value at
+    epoch 3, training stops after epoch 5. A ``nan`` never counts as an
+    improvement; ``patience=0`` stops at the first epoch that does not improve.
 
     Args:
         monitor: A key of the history, such as ``"val_loss"`` or
             ``"val_accuracy"``.
         mode: ``"min"`` for losses and errors, ``"max"`` for scores.
-        patience: Epochs without improvement to wait before stopping.
+        patience: Epochs in a row without improvement after which to stop.
         min_delta: Smallest change that counts as an improvement.
 
     Raises:
@@ -216,7 +247,7 @@ class EarlyStopping(Callback):
             self.wait = 0
             return
         self.wait += 1
-        if self.wait > self.patience:
+        if self.wait >= self.patience:
             self.stopped_epoch = trainer.epoch
             trainer.should_stop = True
 
@@ -377,13 +408,15 @@ class CSVLogger(Callback):
 class TensorBoardLogger(Callback):
     """Log the history to TensorBoard, through `torch.utils.tensorboard`.
 
-    After every epoch each value is written as a scalar at step ``epoch``,
-    training and validation of the same quantity under one tag group
-    (``loss/train``, ``loss/val``, ``accuracy/train``, ...), plus ``lr``.
-    Every ``log_every_n_steps`` optimizer steps the batch loss is written as
-    ``batch/train_loss`` at the global step. On resume, events after the
-    resumed epoch are discarded. View with ``tensorboard --logdir <log_dir>``.
-    Only the process of rank 0 writes.
+    Every value is written at the **global step** (optimizer steps so far),
+    as Lightning does, so batch and epoch values share one x-axis. After every
+    epoch each history value is written as a scalar, training and validation
+    of the same quantity under one tag group (``loss/train``, ``loss/val``,
+    ``accuracy/train``, ...), plus ``lr`` and ``epoch``. Every
+    ``log_every_n_steps`` optimizer steps the batch loss is written as
+    ``batch/train_loss``. On resume, whatever an interrupted run logged after
+    the checkpoint's step is discarded, so each step appears once. View with
+    ``tensorboard --logdir <log_dir>``. Only the process of rank 0 writes.
 
     Needs the ``tensorboard`` package: ``pip install "torchbasics[tensorboard]"``.
 
@@ -414,9 +447,11 @@ class TensorBoardLogger(Callback):
 
     def on_fit_start(self, trainer: Trainer) -> None:
         if trainer.is_global_zero:
-            resumed = trainer.epoch > 0
+            # TensorBoard drops every event at or after purge_step, of every
+            # tag: anything logged after the checkpoint being resumed from.
+            resumed = trainer.global_step > 0
             self.writer = self._writer_class(
-                str(self.log_dir), purge_step=trainer.epoch + 1 if resumed else None
+                str(self.log_dir), purge_step=trainer.global_step + 1 if resumed else None
             )
 
     def on_batch_end(self, trainer: Trainer, batch_index: int, loss: float) -> None:
@@ -428,8 +463,7 @@ class TensorBoardLogger(Callback):
         if self.writer is None:
             return
         for key, values in trainer.history.items():
-            if key != "epoch":
-                self.writer.add_scalar(self.tag(key), values[-1], trainer.epoch)
+            self.writer.add_scalar(self.tag(key), values[-1], trainer.global_step)
         self.writer.flush()
 
     @staticmethod
