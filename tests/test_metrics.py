@@ -582,9 +582,9 @@ def test_labels_at_or_above_num_classes_are_named() -> None:
 @pytest.mark.parametrize(
     ("num_classes", "error", "message"),
     [
-        (0, ValueError, "num_classes must be a positive int or None, got 0"),
-        (True, TypeError, "num_classes must be a positive int or None, got bool"),
-        (2.0, TypeError, "num_classes must be a positive int or None, got float"),
+        (0, ValueError, "num_classes must be an int >= 1, got 0"),
+        (True, TypeError, "num_classes must be an int >= 1, got True (bool)"),
+        (2.0, TypeError, "num_classes must be an int >= 1, got 2.0 (float)"),
     ],
 )
 def test_num_classes_must_be_a_positive_int(

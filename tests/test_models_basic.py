@@ -137,7 +137,7 @@ def test_models_accept_other_dtypes_under_autocast() -> None:
     [(0, ValueError), (-1, ValueError), (True, TypeError), (2.0, TypeError)],
 )
 def test_linear_regression_rejects_sizes_that_are_not_positive_ints(bad, error) -> None:
-    with pytest.raises(error, match=rf"in_features must be a positive int, got {bad}"):
+    with pytest.raises(error, match=rf"in_features must be an int >= 1, got {bad}"):
         LinearRegression(bad)
 
 
@@ -235,9 +235,9 @@ def test_mlp_activation_factory_must_return_a_module() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((0, [4], 1), "in_features must be a positive int, got 0"),
-        ((2, [4, -3], 1), r"hidden\[1\] must be a positive int, got -3"),
-        ((2, [4], 0), "out_features must be a positive int, got 0"),
+        ((0, [4], 1), "in_features must be an int >= 1, got 0"),
+        ((2, [4, -3], 1), r"hidden\[1\] must be an int >= 1, got -3"),
+        ((2, [4], 0), "out_features must be an int >= 1, got 0"),
     ],
 )
 def test_mlp_rejects_non_positive_sizes(args, message) -> None:
@@ -248,7 +248,7 @@ def test_mlp_rejects_non_positive_sizes(args, message) -> None:
 def test_mlp_rejects_hidden_given_as_a_single_int_and_bad_dropout() -> None:
     with pytest.raises(TypeError, match=r"hidden must be a sequence .* got int"):
         MLP(2, 4, 1)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"dropout must be in \[0, 1\), got 1.5"):
+    with pytest.raises(ValueError, match=r"dropout must be a finite number in \[0, 1\), got 1.5"):
         MLP(2, [4], 1, dropout=1.5)
 
 
@@ -312,7 +312,7 @@ def test_small_cnn_rejects_images_without_a_channel_dimension() -> None:
 def test_small_cnn_rejects_too_small_images_and_non_positive_sizes() -> None:
     with pytest.raises(ValueError, match=r"image_size must be at least 4 .*, got 3"):
         SmallCNN(image_size=3)
-    with pytest.raises(ValueError, match=r"num_classes must be a positive int, got 0"):
+    with pytest.raises(ValueError, match=r"num_classes must be an int >= 1, got 0"):
         SmallCNN(num_classes=0)
 
 
@@ -367,7 +367,7 @@ def test_image_models_reject_wrong_channel_counts() -> None:
 def test_small_resnet_rejects_empty_or_non_positive_widths() -> None:
     with pytest.raises(ValueError, match=r"at least one stage"):
         SmallResNet(widths=())
-    with pytest.raises(ValueError, match=r"widths\[1\] must be a positive int, got 0"):
+    with pytest.raises(ValueError, match=r"widths\[1\] must be an int >= 1, got 0"):
         SmallResNet(widths=(8, 0))
 
 
@@ -501,5 +501,5 @@ def test_sequence_model_unknown_cell_lists_the_valid_ones() -> None:
 def test_sequence_model_rejects_non_positive_sizes(kwargs) -> None:
     arguments = {"input_size": 3, "hidden_size": 8, "output_size": 2, **kwargs}
     name = next(iter(kwargs))
-    with pytest.raises(ValueError, match=f"{name} must be a positive int"):
+    with pytest.raises(ValueError, match=f"{name} must be an int >= 1"):
         SequenceModel(**arguments)

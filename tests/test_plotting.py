@@ -437,7 +437,7 @@ def test_boundary_checks_the_shape_of_the_model_output(
 
 def test_boundary_rejects_a_bad_resolution_or_model() -> None:
     X, y = two_blobs()
-    with pytest.raises(ValueError, match="resolution must be at least 2"):
+    with pytest.raises(ValueError, match="resolution must be an int >= 2, got 1"):
         plot_decision_boundary(Halves(), X, y, resolution=1)
     with pytest.raises(TypeError, match="model must be callable"):
         plot_decision_boundary("model", X, y)  # type: ignore[arg-type]
@@ -545,7 +545,7 @@ def test_image_grid_rejects_mismatched_labels_and_small_grids() -> None:
         plot_image_grid(images, titles=["a"])
     with pytest.raises(ValueError, match="room for 2 images, got 4"):
         plot_image_grid(images, nrows=1, ncols=2)
-    with pytest.raises(ValueError, match="ncols must be a positive integer"):
+    with pytest.raises(ValueError, match="ncols must be an int >= 1, got 0"):
         plot_image_grid(images, ncols=0)
 
 

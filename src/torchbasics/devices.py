@@ -40,7 +40,8 @@ __all__ = [
 ]
 
 DEVICE_ENV_VAR = "TORCHBASICS_DEVICE"
-"""Environment variable that overrides the automatic choice of [`get_device`][torchbasics.devices.get_device]."""
+"""Environment variable that overrides the automatic choice of
+[`get_device`][torchbasics.devices.get_device]."""
 
 T = TypeVar("T")
 DeviceLike = str | torch.device
@@ -81,7 +82,8 @@ def available_devices() -> list[str]:
 
 
 def _check_available(device: torch.device, requested: str, source: str) -> None:
-    """Raise [`DeviceUnavailableError`][torchbasics.devices.DeviceUnavailableError] unless ``device`` exists here."""
+    """Raise [`DeviceUnavailableError`][torchbasics.devices.DeviceUnavailableError]
+    unless ``device`` exists here."""
     available = available_devices()
     if device.type == "cpu":
         return
@@ -144,8 +146,7 @@ def get_device(device: DeviceLike | None = None) -> torch.device:
         requested, source = device.strip(), "passed as argument"
     else:
         raise TypeError(
-            "device must be a str, a torch.device or None, "
-            f"got {type(device).__name__}"
+            f"device must be a str, a torch.device or None, got {type(device).__name__}"
         )
 
     try:
@@ -186,7 +187,8 @@ def to_device(obj: T, device: DeviceLike, *, non_blocking: bool = False) -> T:
         (device(type='cpu'), device(type='cpu'), 7)
     """
     target = torch.device(device) if isinstance(device, str) else device
-    return _move(obj, target, non_blocking)
+    moved: T = _move(obj, target, non_blocking)
+    return moved
 
 
 def _move(obj: Any, device: torch.device, non_blocking: bool) -> Any:
@@ -194,8 +196,9 @@ def _move(obj: Any, device: torch.device, non_blocking: bool) -> Any:
         return obj.to(device, non_blocking=non_blocking)
     if isinstance(obj, Mapping):
         items = {k: _move(v, device, non_blocking) for k, v in obj.items()}
+        rebuild: Any = type(obj)  # most Mapping types take a dict; Mapping itself does not
         try:
-            return type(obj)(items)
+            return rebuild(items)
         except TypeError:  # a Mapping type that cannot be built from a dict
             return items
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # namedtuple
@@ -213,7 +216,8 @@ def synchronize(device: DeviceLike | None = None) -> None:
     queueing, not the computation. On the CPU this does nothing.
 
     Args:
-        device: The device to wait for; ``None`` means [`get_device()`][torchbasics.devices.get_device].
+        device: The device to wait for; ``None`` means
+            [`get_device()`][torchbasics.devices.get_device].
 
     Examples:
         >>> from torchbasics.devices import synchronize
@@ -289,10 +293,7 @@ class Timing:
         return min(self.times)
 
     def __str__(self) -> str:
-        return (
-            f"{self.median * 1e3:.3f} ms median of {len(self.times)} runs "
-            f"on {self.device}"
-        )
+        return f"{self.median * 1e3:.3f} ms median of {len(self.times)} runs on {self.device}"
 
 
 def measure(

@@ -60,10 +60,8 @@ class CharDataset(Dataset[tuple[torch.Tensor, torch.Tensor]]):
         errors: str = "strict",
     ) -> None:
         if not isinstance(tokenizer, CharTokenizer):
-            raise TypeError(
-                f"tokenizer must be a CharTokenizer, got {type(tokenizer).__name__}"
-            )
-        check_positive_int("block_size", block_size)
+            raise TypeError(f"tokenizer must be a CharTokenizer, got {type(tokenizer).__name__}")
+        check_positive_int(block_size, "block_size")
         ids = tokenizer.encode_tensor(text, errors)
         if len(ids) <= block_size:
             raise ValueError(

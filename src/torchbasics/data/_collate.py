@@ -14,14 +14,15 @@ __all__ = ["pad_collate"]
 
 
 def _stack_targets(targets: list[object]) -> torch.Tensor:
-    if all(isinstance(t, torch.Tensor) for t in targets):
-        shapes = {tuple(t.shape) for t in targets}  # type: ignore[union-attr]
+    tensors = [t for t in targets if isinstance(t, torch.Tensor)]
+    if len(tensors) == len(targets):
+        shapes = {tuple(t.shape) for t in tensors}
         if len(shapes) > 1:
             raise ValueError(
                 "targets must all have the same shape to be stacked, got "
                 + ", ".join(str(s) for s in sorted(shapes))
             )
-        return torch.stack(targets)  # type: ignore[arg-type]
+        return torch.stack(tensors)
     if all(isinstance(t, Number) and not isinstance(t, torch.Tensor) for t in targets):
         return torch.tensor(targets)
     kinds = sorted({type(t).__name__ for t in targets})
@@ -82,13 +83,10 @@ def pad_collate(
     """
     if isinstance(batch, (str, bytes)) or not isinstance(batch, Sequence):
         raise TypeError(
-            "batch must be a list of (sequence, target) pairs, got "
-            f"{type(batch).__name__}"
+            f"batch must be a list of (sequence, target) pairs, got {type(batch).__name__}"
         )
     if len(batch) == 0:
-        raise ValueError(
-            "batch must hold at least one (sequence, target) pair, got none"
-        )
+        raise ValueError("batch must hold at least one (sequence, target) pair, got none")
     sequences, targets = [], []
     for i, sample in enumerate(batch):
         if not isinstance(sample, (tuple, list)) or len(sample) != 2:

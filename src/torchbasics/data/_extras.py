@@ -74,11 +74,7 @@ def require(module: str, feature: str) -> ModuleType:
         package = _PIP_NAMES.get(missing, missing)
         imported_as = f" (imported as {missing})" if package != missing else ""
         found = isinstance(error, ModuleNotFoundError) and error.name is not None
-        problem = (
-            "which is not installed"
-            if found
-            else f"which could not be imported ({error})"
-        )
+        problem = "which is not installed" if found else f"which could not be imported ({error})"
         raise MissingExtraError(
             f"{feature} needs the package '{package}'{imported_as}, {problem}; "
             f"install the data extra with: {INSTALL_COMMAND}",

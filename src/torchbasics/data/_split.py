@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence, Sized
-from numbers import Real
+from itertools import pairwise
+from typing import Any
 
 import torch
 from torch.utils.data import Dataset, Subset, TensorDataset
 
-from torchbasics.data._checks import check_bool, check_seed
+from torchbasics._validation import check_bool, check_int, check_number
 from torchbasics.data._standardize import Standardizer
 
 __all__ = ["Split", "split"]
 
 
-class Split(tuple):  # type: ignore[type-arg]
+class Split(tuple[Dataset[Any], ...]):
     """What [`split`][torchbasics.data.split] returns: a tuple of parts, plus a scaler.
 
     A plain tuple of the parts in the order of the fractions, so that
@@ -36,7 +37,7 @@ class Split(tuple):  # type: ignore[type-arg]
     standardizer: Standardizer | None
 
     def __new__(
-        cls, parts: Iterable[Dataset], standardizer: Standardizer | None = None
+        cls, parts: Iterable[Dataset[Any]], standardizer: Standardizer | None = None
     ) -> Split:
         self = super().__new__(cls, parts)
         self.standardizer = standardizer
@@ -54,18 +55,13 @@ def _check_fractions(fractions: object) -> tuple[float, ...]:
             "fractions must hold 2 (train, test) or 3 (train, val, test) numbers, "
             f"got {len(fractions)}: {tuple(fractions)}"
         )
-    if not all(isinstance(f, Real) and not isinstance(f, bool) for f in fractions):
-        raise TypeError(f"fractions must be numbers, got {tuple(fractions)!r}")
-    if not all(0 < f < 1 for f in fractions):
-        raise ValueError(
-            f"every fraction must be between 0 and 1, got {tuple(fractions)}"
-        )
-    total = math.fsum(fractions)
+    numbers = tuple(check_number(f, f"fractions[{i}]") for i, f in enumerate(fractions))
+    if not all(0 < f < 1 for f in numbers):
+        raise ValueError(f"every fraction must be between 0 and 1, got {tuple(fractions)}")
+    total = math.fsum(numbers)
     if abs(total - 1) > 1e-6:
-        raise ValueError(
-            f"fractions must sum to 1, got {tuple(fractions)}, which sum to {total:g}"
-        )
-    return tuple(float(f) for f in fractions)
+        raise ValueError(f"fractions must sum to 1, got {tuple(fractions)}, which sum to {total:g}")
+    return numbers
 
 
 def _sizes(n: int, fractions: tuple[float, ...]) -> list[int]:
@@ -76,11 +72,11 @@ def _sizes(n: int, fractions: tuple[float, ...]) -> list[int]:
         cumulative += f
         bounds.append(round(n * cumulative))
     bounds.append(n)
-    return [b - a for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [b - a for a, b in pairwise(bounds)]
 
 
 def split(
-    dataset: Dataset,
+    dataset: Dataset[Any],
     fractions: Sequence[float] = (0.7, 0.15, 0.15),
     *,
     seed: int = 0,
@@ -136,13 +132,11 @@ def split(
         (160, 40)
     """
     if not isinstance(dataset, Sized):
-        raise TypeError(
-            f"dataset must have a length (len(dataset)), got {type(dataset).__name__}"
-        )
+        raise TypeError(f"dataset must have a length (len(dataset)), got {type(dataset).__name__}")
     fractions = _check_fractions(fractions)
-    seed = check_seed(seed)
-    check_bool("shuffle", shuffle)
-    check_bool("standardize", standardize)
+    seed = check_int(seed, "seed", minimum=0)
+    check_bool(shuffle, "shuffle")
+    check_bool(standardize, "standardize")
     if standardize and not isinstance(dataset, TensorDataset):
         raise TypeError(
             "standardize=True needs a TensorDataset (features first), got "

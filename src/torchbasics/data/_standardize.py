@@ -8,8 +8,7 @@ from typing import overload
 import torch
 from torch.utils.data import TensorDataset
 
-from torchbasics._validation import check_tensor
-from torchbasics.data._checks import check_bool
+from torchbasics._validation import check_bool, check_tensor
 
 __all__ = ["Standardizer"]
 
@@ -25,8 +24,7 @@ def _features_of(data: object, what: str) -> torch.Tensor:
         )
     if not data.is_floating_point():
         raise TypeError(
-            f"{what} expects floating-point features, got {data.dtype}; "
-            "convert them with x.float()"
+            f"{what} expects floating-point features, got {data.dtype}; convert them with x.float()"
         )
     return data
 
@@ -73,9 +71,7 @@ class Standardizer:
     std: torch.Tensor
 
     @classmethod
-    def fit(
-        cls, data: torch.Tensor | TensorDataset, *, per_feature: bool = True
-    ) -> Standardizer:
+    def fit(cls, data: torch.Tensor | TensorDataset, *, per_feature: bool = True) -> Standardizer:
         """Compute the statistics of ``data``: pass the training part only.
 
         Args:
@@ -102,7 +98,7 @@ class Standardizer:
             - mean, std: `(*)`, or `()` with ``per_feature=False``.
         """
         features = _features_of(data, "Standardizer.fit")
-        check_bool("per_feature", per_feature)
+        check_bool(per_feature, "per_feature")
         if features.ndim == 0 or len(features) == 0:
             raise ValueError(
                 "Standardizer.fit needs at least one sample, got features of "
@@ -124,13 +120,9 @@ class Standardizer:
             )
 
     @overload
-    def transform(
-        self, data: torch.Tensor, *, targets: bool = False
-    ) -> torch.Tensor: ...
+    def transform(self, data: torch.Tensor, *, targets: bool = False) -> torch.Tensor: ...
     @overload
-    def transform(
-        self, data: TensorDataset, *, targets: bool = False
-    ) -> TensorDataset: ...
+    def transform(self, data: TensorDataset, *, targets: bool = False) -> TensorDataset: ...
     def transform(
         self, data: torch.Tensor | TensorDataset, *, targets: bool = False
     ) -> torch.Tensor | TensorDataset:
@@ -153,7 +145,7 @@ class Standardizer:
                 floating-point features.
             ValueError: The features have another shape than those fitted.
         """
-        check_bool("targets", targets)
+        check_bool(targets, "targets")
         features = _features_of(data, "Standardizer.transform")
         self._check_shape(features, "features")
         scaled = (features - self.mean) / self.std

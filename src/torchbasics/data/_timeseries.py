@@ -60,11 +60,10 @@ def make_windows(series: torch.Tensor, window: int, horizon: int = 1) -> TensorD
     check_dims(series, 1, "(T,)", "series")
     if not series.is_floating_point():
         raise TypeError(
-            f"series must be floating point, got {series.dtype}; "
-            "convert it with series.float()"
+            f"series must be floating point, got {series.dtype}; convert it with series.float()"
         )
-    check_positive_int("window", window)
-    check_positive_int("horizon", horizon)
+    check_positive_int(window, "window")
+    check_positive_int(horizon, "horizon")
     span = window + horizon
     if len(series) < span:
         raise ValueError(
@@ -160,6 +159,6 @@ def load_co2_windows(window: int = 52, horizon: int = 1) -> TensorDataset:
         >>> abs(train.tensors[0].mean().item()) < 1e-4
         True
     """
-    check_positive_int("window", window)  # before the slow load
-    check_positive_int("horizon", horizon)
+    check_positive_int(window, "window")  # before the slow load
+    check_positive_int(horizon, "horizon")
     return make_windows(_co2_series("load_co2_windows()"), window, horizon)

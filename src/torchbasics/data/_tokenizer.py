@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from numbers import Integral
 from typing import Any
 
 import torch
 
+from torchbasics._validation import check_choice, check_int
 from torchbasics.data._checks import check_chars, check_specials
 
 __all__ = ["CharTokenizer"]
@@ -67,9 +67,7 @@ class CharTokenizer:
         self._ids = {token: i for i, token in enumerate(self._tokens)}
 
     @classmethod
-    def from_text(
-        cls, text: str, *, specials: Sequence[str] = (PAD, UNK)
-    ) -> CharTokenizer:
+    def from_text(cls, text: str, *, specials: Sequence[str] = (PAD, UNK)) -> CharTokenizer:
         """Build the vocabulary of ``text``: its distinct characters, sorted.
 
         The characters are sorted by code point (so English letters come
@@ -145,7 +143,7 @@ class CharTokenizer:
             One id per character, ``len(text)`` ids.
 
         Raises:
-            TypeError: ``text`` is not a string.
+            TypeError: ``text`` or ``errors`` is not a string.
             ValueError: ``errors`` is not ``"strict"`` or ``"replace"``, or
                 it is ``"strict"`` and ``text`` has unknown characters.
 
@@ -164,8 +162,7 @@ class CharTokenizer:
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
-        if errors not in _ERRORS:
-            raise ValueError(f'errors must be "strict" or "replace", got {errors!r}')
+        check_choice(errors, "errors", _ERRORS)
         ids = self._ids
         if errors == "strict":
             unknown = [c for c in dict.fromkeys(text) if c not in ids]
@@ -222,10 +219,8 @@ class CharTokenizer:
             ids = ids.tolist()
         shown = {self.pad_id: "", self.unk_id: REPLACEMENT}
         pieces = []
-        for i in ids:
-            if isinstance(i, bool) or not isinstance(i, Integral):
-                raise TypeError(f"ids must be integers, got {i!r} ({type(i).__name__})")
-            i = int(i)
+        for position, i in enumerate(ids):
+            i = check_int(i, f"ids[{position}]")
             if not 0 <= i < len(self._tokens):
                 raise ValueError(
                     f"id {i} is out of range for a vocabulary of {len(self._tokens)} "
@@ -263,12 +258,8 @@ class CharTokenizer:
             True
         """
         if not isinstance(data, Mapping):
-            raise TypeError(
-                f"expected a dict from to_dict(), got {type(data).__name__}"
-            )
+            raise TypeError(f"expected a dict from to_dict(), got {type(data).__name__}")
         missing = [key for key in ("specials", "chars") if key not in data]
         if missing:
-            raise ValueError(
-                f"expected a dict with keys 'specials' and 'chars', missing {missing}"
-            )
+            raise ValueError(f"expected a dict with keys 'specials' and 'chars', missing {missing}")
         return cls(data["chars"], specials=data["specials"])

@@ -7,15 +7,12 @@ import math
 import torch
 from torch.utils.data import TensorDataset
 
-from torchbasics._validation import check_positive_int
-from torchbasics.data._checks import check_nonnegative_float, check_seed
+from torchbasics._validation import check_int, check_number, check_positive_int
 
 __all__ = ["make_two_classes"]
 
 
-def make_two_classes(
-    n_samples: int = 200, *, noise: float = 0.2, seed: int = 0
-) -> TensorDataset:
+def make_two_classes(n_samples: int = 200, *, noise: float = 0.2, seed: int = 0) -> TensorDataset:
     """Two interleaving half-moons in 2-D: a classifier needs a curved boundary.
 
     Class 0 lies on the upper half of the unit circle centred at `(0, 0)`,
@@ -57,13 +54,11 @@ def make_two_classes(
         >>> bool((points == make_two_classes(200, noise=0.1).tensors[0]).all())
         True
     """
-    check_positive_int("n_samples", n_samples)
+    n_samples = check_positive_int(n_samples, "n_samples")
     if n_samples < 2:
-        raise ValueError(
-            f"n_samples must be at least 2 (one per class), got {n_samples}"
-        )
-    noise = check_nonnegative_float("noise", noise)
-    generator = torch.Generator().manual_seed(check_seed(seed))
+        raise ValueError(f"n_samples must be at least 2 (one per class), got {n_samples}")
+    noise = check_number(noise, "noise", minimum=0)
+    generator = torch.Generator().manual_seed(check_int(seed, "seed", minimum=0))
 
     n_outer = n_samples // 2
     n_inner = n_samples - n_outer

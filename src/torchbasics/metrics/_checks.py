@@ -1,4 +1,5 @@
-"""Input checks of the metrics that the shared `_validation` helpers do not cover.
+"""Input checks of the metrics (labels, logits, targets) that the shared
+`_validation` checks do not cover.
 
 Each check raises with a message that names the argument, what was expected
 and what was given. Checks that read values (label ranges, 0/1 targets) run
@@ -6,8 +7,6 @@ after the shape checks, so a tensor of the wrong shape is reported as such.
 """
 
 from __future__ import annotations
-
-from numbers import Integral
 
 import torch
 
@@ -17,7 +16,6 @@ __all__ = [
     "check_binary_labels",
     "check_logits",
     "check_not_empty",
-    "check_num_classes",
     "check_same_device",
     "check_target",
     "class_count",
@@ -45,24 +43,7 @@ def check_not_empty(x: torch.Tensor, name: str) -> None:
 def check_same_device(a: torch.Tensor, b: torch.Tensor, names: str) -> None:
     """Raise `ValueError` unless `a` and `b` live on the same device."""
     if a.device != b.device:
-        raise ValueError(
-            f"{names} must be on the same device, got {a.device} and {b.device}"
-        )
-
-
-def check_num_classes(num_classes: object) -> None:
-    """Raise unless `num_classes` is `None` or a positive int (`bool` is not one)."""
-    if num_classes is None:
-        return
-    if isinstance(num_classes, bool) or not isinstance(num_classes, Integral):
-        raise TypeError(
-            f"num_classes must be a positive int or None, "
-            f"got {type(num_classes).__name__}"
-        )
-    if num_classes < 1:
-        raise ValueError(
-            f"num_classes must be a positive int or None, got {num_classes}"
-        )
+        raise ValueError(f"{names} must be on the same device, got {a.device} and {b.device}")
 
 
 def check_logits(logits: object) -> bool:
@@ -75,8 +56,7 @@ def check_logits(logits: object) -> bool:
     check_not_empty(logits, "logits")
     if not logits.dtype.is_floating_point:
         raise TypeError(
-            "logits must be a floating-point tensor of raw model outputs, "
-            f"got dtype {logits.dtype}"
+            f"logits must be a floating-point tensor of raw model outputs, got dtype {logits.dtype}"
         )
     return logits.ndim == 1 or logits.shape[1] == 1
 
@@ -112,16 +92,11 @@ def check_target(target: object, logits: torch.Tensor, binary: bool) -> torch.Te
         bad = target[(target != 0) & (target != 1)]
         if len(bad):
             raise ValueError(
-                f"target for binary logits must hold only 0 and 1, "
-                f"got {fmt(bad[0].item())}"
+                f"target for binary logits must hold only 0 and 1, got {fmt(bad[0].item())}"
             )
         return target.long()
     num_classes = logits.shape[1]
-    if (
-        target.dtype.is_floating_point
-        or target.dtype.is_complex
-        or target.dtype == torch.bool
-    ):
+    if target.dtype.is_floating_point or target.dtype.is_complex or target.dtype == torch.bool:
         raise TypeError(
             "target for (N, C) logits must hold integer class indices "
             f"(as for nn.CrossEntropyLoss), got dtype {target.dtype}"
@@ -161,9 +136,7 @@ def _check_label_values(x: torch.Tensor, name: str) -> torch.Tensor:
             )
     negative = x[x < 0]
     if len(negative):
-        raise ValueError(
-            f"{name} must hold class labels >= 0, got {fmt(negative[0].item())}"
-        )
+        raise ValueError(f"{name} must hold class labels >= 0, got {fmt(negative[0].item())}")
     return x.long()
 
 
@@ -180,9 +153,7 @@ def label_pair(y_pred: object, y_true: object) -> tuple[torch.Tensor, torch.Tens
     return _check_label_values(y_pred, "y_pred"), _check_label_values(y_true, "y_true")
 
 
-def class_count(
-    y_pred: torch.Tensor, y_true: torch.Tensor, num_classes: int | None
-) -> int:
+def class_count(y_pred: torch.Tensor, y_true: torch.Tensor, num_classes: int | None) -> int:
     """Return `num_classes`, checked against the labels, or infer it from them.
 
     `None` gives the largest label plus one. A given `num_classes` must exceed

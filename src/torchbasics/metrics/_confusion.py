@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from torchbasics.metrics._checks import check_num_classes, class_count, label_pair
+from torchbasics._validation import check_positive_int
+from torchbasics.metrics._checks import class_count, label_pair
 
 __all__ = ["confusion_matrix"]
 
@@ -55,7 +56,8 @@ def confusion_matrix(
         >>> confusion_matrix(y_pred, y_true, num_classes=4).shape
         torch.Size([4, 4])
     """
-    check_num_classes(num_classes)
+    if num_classes is not None:
+        num_classes = check_positive_int(num_classes, "num_classes")
     y_pred, y_true = label_pair(y_pred, y_true)
     size = class_count(y_pred, y_true, num_classes)
     # Pair (true i, predicted j) gets its own bin i * C + j; counting the bins

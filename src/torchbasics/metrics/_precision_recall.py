@@ -6,12 +6,8 @@ from typing import Literal
 
 import torch
 
-from torchbasics.metrics._checks import (
-    check_binary_labels,
-    check_num_classes,
-    class_count,
-    label_pair,
-)
+from torchbasics._validation import check_choice, check_positive_int
+from torchbasics.metrics._checks import check_binary_labels, class_count, label_pair
 
 __all__ = ["f1_score", "precision", "recall"]
 
@@ -26,18 +22,13 @@ def _score(
     num_classes: int | None,
 ) -> float:
     """Compute precision, recall or F1 per class from counts, then average."""
-    if average not in _AVERAGES:
-        raise ValueError(
-            "average must be one of 'binary', 'macro', 'micro', 'weighted', "
-            f"got {average!r}"
-        )
-    check_num_classes(num_classes)
+    check_choice(average, "average", _AVERAGES)
+    if num_classes is not None:
+        num_classes = check_positive_int(num_classes, "num_classes")
     y_pred, y_true = label_pair(y_pred, y_true)
     if average == "binary":
         if num_classes not in (None, 2):
-            raise ValueError(
-                f"average='binary' needs num_classes=2 or None, got {num_classes}"
-            )
+            raise ValueError(f"average='binary' needs num_classes=2 or None, got {num_classes}")
         check_binary_labels(y_pred, y_true)
         num_classes = 2
     size = class_count(y_pred, y_true, num_classes)
@@ -110,7 +101,8 @@ def precision(
         Precision in `[0, 1]`, as a Python float.
 
     Raises:
-        TypeError: An input is not a tensor, or `num_classes` is not an int.
+        TypeError: An input is not a tensor, `num_classes` is not an int or
+            `average` is not a string.
         ValueError: `average` is unknown; a shape is wrong; an input is
             empty; the inputs hold different numbers of samples or live on
             different devices; a label is not a whole number `>= 0`, is
@@ -164,7 +156,8 @@ def recall(
         Recall in `[0, 1]`, as a Python float.
 
     Raises:
-        TypeError: An input is not a tensor, or `num_classes` is not an int.
+        TypeError: An input is not a tensor, `num_classes` is not an int or
+            `average` is not a string.
         ValueError: As for [`precision`][torchbasics.metrics.precision].
 
     Shape:
@@ -213,7 +206,8 @@ def f1_score(
         F1 score in `[0, 1]`, as a Python float.
 
     Raises:
-        TypeError: An input is not a tensor, or `num_classes` is not an int.
+        TypeError: An input is not a tensor, `num_classes` is not an int or
+            `average` is not a string.
         ValueError: As for [`precision`][torchbasics.metrics.precision].
 
     Shape:

@@ -1,5 +1,5 @@
 """Building blocks shared by the fully connected image models (autoencoders, GAN):
-an MLP factory and the input checks they have in common."""
+an MLP factory and the size and latent checks they have in common."""
 
 from __future__ import annotations
 
@@ -18,13 +18,14 @@ from torchbasics._validation import (
 
 def _check_sizes(**sizes: object) -> None:
     for name, value in sizes.items():
-        check_positive_int(name, value)
+        check_positive_int(value, name)
 
 
 def _check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
     if not isinstance(hidden, Sequence) or isinstance(hidden, str):
-        raise TypeError(f"hidden must be a sequence of layer widths such as "
-                        f"(256, 64), got {hidden!r}")
+        raise TypeError(
+            f"hidden must be a sequence of layer widths such as (256, 64), got {hidden!r}"
+        )
     hidden = tuple(hidden)
     for width in hidden:
         _check_sizes(hidden_width=width)
@@ -32,7 +33,9 @@ def _check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
 
 
 def _mlp(
-    sizes: Sequence[int], activation: Callable[[], nn.Module] = nn.ReLU, *,
+    sizes: Sequence[int],
+    activation: Callable[[], nn.Module] = nn.ReLU,
+    *,
     last_activation: bool = False,
 ) -> nn.Sequential:
     """Linear layers between consecutive ``sizes``, an activation after each but
@@ -43,20 +46,6 @@ def _mlp(
         if last_activation or i < len(sizes) - 2:
             layers.append(activation())
     return nn.Sequential(*layers)
-
-
-def _check_images(
-    x: object, in_channels: int, image_size: int, name: str = "input"
-) -> torch.Tensor:
-    x = check_tensor(x, name)
-    expected = (in_channels, image_size, image_size)
-    if x.ndim != 4 or tuple(x.shape[1:]) != expected:
-        raise ValueError(f"expected {name} of shape (N, {in_channels}, {image_size}, "
-                         f"{image_size}), got {tuple(x.shape)}")
-    if not x.is_floating_point():
-        raise TypeError(f"expected a floating-point {name} (scaled pixels), got dtype "
-                        f"{x.dtype}; convert with x.float() / 255")
-    return x
 
 
 def _check_latent(z: object, latent_dim: int, name: str = "z") -> torch.Tensor:

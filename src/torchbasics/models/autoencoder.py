@@ -15,16 +15,15 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from torchbasics._validation import check_dims, check_tensor
+from torchbasics._validation import check_dims, check_images, check_tensor
 from torchbasics.models._mlp_parts import (
     _check_hidden,
-    _check_images,
     _check_latent,
     _check_sizes,
     _mlp,
 )
 
-__all__ = ["AutoEncoder", "VAE", "VAELoss", "vae_loss"]
+__all__ = ["VAE", "AutoEncoder", "VAELoss", "vae_loss"]
 
 
 class AutoEncoder(nn.Module):
@@ -51,14 +50,19 @@ class AutoEncoder(nn.Module):
         >>> model(torch.rand(5, 1, 28, 28))
         Traceback (most recent call last):
         ...
-        ValueError: expected input of shape (N, 1, 8, 8), got (5, 1, 28, 28)
+        ValueError: expected images of size 8x8 (dims 2 and 3), got 28x28 in shape (5, 1, 28, 28);
+        the model was built with image_size=8
     """
 
-    def __init__(self, image_size: int = 28, in_channels: int = 1, latent_dim: int = 16,
-                 hidden: Sequence[int] = (256, 64)) -> None:
+    def __init__(
+        self,
+        image_size: int = 28,
+        in_channels: int = 1,
+        latent_dim: int = 16,
+        hidden: Sequence[int] = (256, 64),
+    ) -> None:
         super().__init__()
-        _check_sizes(image_size=image_size, in_channels=in_channels,
-                     latent_dim=latent_dim)
+        _check_sizes(image_size=image_size, in_channels=in_channels, latent_dim=latent_dim)
         hidden = _check_hidden(hidden)
         self.image_size, self.in_channels = image_size, in_channels
         self.latent_dim = latent_dim
@@ -68,13 +72,14 @@ class AutoEncoder(nn.Module):
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Map images ``(N, C, H, W)`` to codes ``(N, latent_dim)``."""
-        _check_images(x, self.in_channels, self.image_size)
-        return self.encoder(x.flatten(1))  # (N, C*H*W) -> (N, latent_dim)
+        check_images(x, self.in_channels, self.image_size, like=next(self.parameters()))
+        z: torch.Tensor = self.encoder(x.flatten(1))  # (N, C*H*W) -> (N, latent_dim)
+        return z
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Map codes ``(N, latent_dim)`` to image logits ``(N, C, H, W)``."""
         _check_latent(z, self.latent_dim)
-        logits = self.decoder(z)  # (N, C*H*W)
+        logits: torch.Tensor = self.decoder(z)  # (N, C*H*W)
         return logits.view(-1, self.in_channels, self.image_size, self.image_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -115,11 +120,15 @@ class VAE(nn.Module):
         torch.Size([3, 1, 8, 8])
     """
 
-    def __init__(self, image_size: int = 28, in_channels: int = 1, latent_dim: int = 8,
-                 hidden: Sequence[int] = (256, 128)) -> None:
+    def __init__(
+        self,
+        image_size: int = 28,
+        in_channels: int = 1,
+        latent_dim: int = 8,
+        hidden: Sequence[int] = (256, 128),
+    ) -> None:
         super().__init__()
-        _check_sizes(image_size=image_size, in_channels=in_channels,
-                     latent_dim=latent_dim)
+        _check_sizes(image_size=image_size, in_channels=in_channels, latent_dim=latent_dim)
         hidden = _check_hidden(hidden)
         self.image_size, self.in_channels = image_size, in_channels
         self.latent_dim = latent_dim
@@ -132,13 +141,14 @@ class VAE(nn.Module):
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Return ``(mu, logvar)`` of ``q(z|x)``, each ``(N, latent_dim)``."""
-        _check_images(x, self.in_channels, self.image_size)
+        check_images(x, self.in_channels, self.image_size, like=next(self.parameters()))
         h = self.encoder(x.flatten(1))  # (N, hidden[-1])
         return self.to_mu(h), self.to_logvar(h)  # (N, latent_dim) twice
 
     @staticmethod
-    def reparameterize(mu: torch.Tensor, logvar: torch.Tensor,
-                       generator: torch.Generator | None = None) -> torch.Tensor:
+    def reparameterize(
+        mu: torch.Tensor, logvar: torch.Tensor, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
         """Sample ``z = mu + exp(logvar / 2) * eps``, ``eps ~ N(0, I)``, differentiably.
 
         Args:
@@ -150,19 +160,17 @@ class VAE(nn.Module):
             ``z`` of shape ``(N, latent_dim)``.
         """
         std = torch.exp(0.5 * logvar)  # (N, latent_dim)
-        eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype,
-                          device=mu.device)  # noise, outside the graph
+        # The noise, outside the graph:
+        eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=mu.device)
         return mu + std * eps
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Map ``z`` ``(N, latent_dim)`` to image logits ``(N, C, H, W)``."""
         _check_latent(z, self.latent_dim)
-        logits = self.decoder(z)  # (N, C*H*W)
+        logits: torch.Tensor = self.decoder(z)  # (N, C*H*W)
         return logits.view(-1, self.in_channels, self.image_size, self.image_size)
 
-    def forward(
-        self, x: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Encode, sample ``z`` with the reparameterization trick, decode."""
         mu, logvar = self.encode(x)  # (N, latent_dim) each
         z = self.reparameterize(mu, logvar)  # (N, latent_dim)
@@ -174,8 +182,9 @@ class VAE(nn.Module):
         probabilities ``(n, C, H, W)`` in ``[0, 1]`` (sigmoid of the logits)."""
         _check_sizes(n=n)
         weight = next(self.parameters())  # sample on the model's device and dtype
-        z = torch.randn(n, self.latent_dim, generator=generator, device=weight.device,
-                        dtype=weight.dtype)
+        z = torch.randn(
+            n, self.latent_dim, generator=generator, device=weight.device, dtype=weight.dtype
+        )
         return torch.sigmoid(self.decode(z))
 
 
@@ -195,8 +204,13 @@ class VAELoss(NamedTuple):
     kl: torch.Tensor  # KL(q(z|x) || N(0, I)) summed over z, mean over the batch
 
 
-def vae_loss(recon_logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor,
-             logvar: torch.Tensor, beta: float = 1.0) -> VAELoss:
+def vae_loss(
+    recon_logits: torch.Tensor,
+    x: torch.Tensor,
+    mu: torch.Tensor,
+    logvar: torch.Tensor,
+    beta: float = 1.0,
+) -> VAELoss:
     """Negative ELBO per image: reconstruction + ``beta`` * KL.
 
     ``KL = 0.5 * sum(mu**2 + exp(logvar) - 1 - logvar)``: zero exactly when
@@ -226,21 +240,26 @@ def vae_loss(recon_logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor,
         >>> loss  # reconstruction: 64 pixels * ln 2 each
         VAELoss(total=tensor(44.3614), reconstruction=tensor(44.3614), kl=tensor(0.))
     """
-    for name, t in (("recon_logits", recon_logits), ("x", x), ("mu", mu),
-                    ("logvar", logvar)):
+    for name, t in (("recon_logits", recon_logits), ("x", x), ("mu", mu), ("logvar", logvar)):
         if not check_tensor(t, name).is_floating_point():
             raise TypeError(f"{name} must be a floating-point tensor, got {t.dtype}")
     if recon_logits.shape != x.shape or x.ndim < 2:
-        raise ValueError(f"recon_logits and x must have the same (N, ...) shape, got "
-                         f"{tuple(recon_logits.shape)} and {tuple(x.shape)}")
+        raise ValueError(
+            f"recon_logits and x must have the same (N, ...) shape, got "
+            f"{tuple(recon_logits.shape)} and {tuple(x.shape)}"
+        )
     check_dims(mu, 2, "(N, latent_dim)", "mu")
     if logvar.shape != mu.shape or mu.shape[0] != x.shape[0]:
-        raise ValueError(f"mu and logvar must both be (N, latent_dim) with N = "
-                         f"{x.shape[0]}, got {tuple(mu.shape)} and "
-                         f"{tuple(logvar.shape)}")
+        raise ValueError(
+            f"mu and logvar must both be (N, latent_dim) with N = "
+            f"{x.shape[0]}, got {tuple(mu.shape)} and "
+            f"{tuple(logvar.shape)}"
+        )
     if x.numel() and (x.min() < 0 or x.max() > 1):
-        raise ValueError(f"x must hold pixels in [0, 1] (BCE targets), got values from "
-                         f"{x.min().item():.3g} to {x.max().item():.3g}")
+        raise ValueError(
+            f"x must hold pixels in [0, 1] (BCE targets), got values from "
+            f"{x.min().item():.3g} to {x.max().item():.3g}"
+        )
     if not beta >= 0:
         raise ValueError(f"beta must be >= 0, got {beta!r}")
     n = x.shape[0]

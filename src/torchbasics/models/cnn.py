@@ -18,10 +18,8 @@ import torch
 from torch import nn
 
 from torchbasics._validation import (
-    check_dims,
-    check_floating,
+    check_images,
     check_positive_int,
-    check_tensor,
 )
 
 __all__ = ["SmallCNN"]
@@ -46,8 +44,8 @@ class SmallCNN(nn.Module):
     Raises:
         ValueError: If an argument is not positive, `image_size < 4`, or the
             input does not have shape `(N, in_channels, image_size, image_size)`.
-        TypeError: If the input is not a floating-point tensor of the model's
-            dtype.
+        TypeError: If an argument is not an int, or the input is not a
+            floating-point tensor of the model's dtype.
 
     Shape:
         - Input: `(N, in_channels, image_size, image_size)`
@@ -64,20 +62,16 @@ class SmallCNN(nn.Module):
         torch.Size([4, 10])
     """
 
-    def __init__(
-        self, in_channels: int = 1, num_classes: int = 10, image_size: int = 28
-    ) -> None:
+    def __init__(self, in_channels: int = 1, num_classes: int = 10, image_size: int = 28) -> None:
         super().__init__()
         for name, value in [
             ("in_channels", in_channels),
             ("num_classes", num_classes),
             ("image_size", image_size),
         ]:
-            check_positive_int(name, value)
+            check_positive_int(value, name)
         if image_size < 4:
-            raise ValueError(
-                f"image_size must be at least 4 (two 2x2 poolings), got {image_size}"
-            )
+            raise ValueError(f"image_size must be at least 4 (two 2x2 poolings), got {image_size}")
         self.in_channels = int(in_channels)
         self.num_classes = int(num_classes)
         self.image_size = int(image_size)
@@ -101,20 +95,7 @@ class SmallCNN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Return class logits for a batch of images."""
-        c, s = self.in_channels, self.image_size
-        check_tensor(x)
-        check_dims(x, 4, f"(N, {c}, {s}, {s})")
-        if x.shape[1] != c:
-            raise ValueError(
-                f"expected {c} input channels (size of dim 1), got {x.shape[1]} "
-                f"in shape {tuple(x.shape)}"
-            )
-        if x.shape[2:] != (s, s):
-            raise ValueError(
-                f"expected images of size {s}x{s} (dims 2 and 3), got "
-                f"{x.shape[2]}x{x.shape[3]} in shape {tuple(x.shape)}; "
-                f"build the model with SmallCNN(image_size=...) to match"
-            )
-        check_floating(x, self.classifier[1].weight)
-        x = self.features(x)  # (N, 32, s // 4, s // 4)
-        return self.classifier(x)  # (N, feature_size) -> (N, num_classes)
+        check_images(x, self.in_channels, self.image_size, like=next(self.parameters()))
+        x = self.features(x)  # (N, 32, image_size // 4, image_size // 4)
+        logits: torch.Tensor = self.classifier(x)  # (N, feature_size) -> (N, num_classes)
+        return logits

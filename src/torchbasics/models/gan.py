@@ -16,9 +16,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from torchbasics._validation import check_images
 from torchbasics.models._mlp_parts import (
     _check_hidden,
-    _check_images,
     _check_latent,
     _check_sizes,
     _mlp,
@@ -52,11 +52,15 @@ class Generator(nn.Module):
         (torch.Size([3, 1, 8, 8]), True)
     """
 
-    def __init__(self, latent_dim: int, image_size: int = 28, in_channels: int = 1,
-                 hidden: Sequence[int] = (128, 256)) -> None:
+    def __init__(
+        self,
+        latent_dim: int,
+        image_size: int = 28,
+        in_channels: int = 1,
+        hidden: Sequence[int] = (128, 256),
+    ) -> None:
         super().__init__()
-        _check_sizes(latent_dim=latent_dim, image_size=image_size,
-                     in_channels=in_channels)
+        _check_sizes(latent_dim=latent_dim, image_size=image_size, in_channels=in_channels)
         hidden = _check_hidden(hidden)
         self.latent_dim, self.image_size = latent_dim, image_size
         self.in_channels = in_channels
@@ -88,8 +92,9 @@ class Discriminator(nn.Module):
         torch.Size([3, 1])
     """
 
-    def __init__(self, image_size: int = 28, in_channels: int = 1,
-                 hidden: Sequence[int] = (256, 128)) -> None:
+    def __init__(
+        self, image_size: int = 28, in_channels: int = 1, hidden: Sequence[int] = (256, 128)
+    ) -> None:
         super().__init__()
         _check_sizes(image_size=image_size, in_channels=in_channels)
         hidden = _check_hidden(hidden)
@@ -99,8 +104,9 @@ class Discriminator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Score images ``(N, C, H, W)``; returns logits ``(N, 1)``."""
-        _check_images(x, self.in_channels, self.image_size)
-        return self.net(x.flatten(1))  # (N, C*H*W) -> (N, 1)
+        check_images(x, self.in_channels, self.image_size, like=next(self.parameters()))
+        logits: torch.Tensor = self.net(x.flatten(1))  # (N, C*H*W) -> (N, 1)
+        return logits
 
 
 class GAN(nn.Module):
@@ -130,8 +136,13 @@ class GAN(nn.Module):
         torch.Size([3, 1, 8, 8])
     """
 
-    def __init__(self, latent_dim: int = 32, image_size: int = 28, in_channels: int = 1,
-                 hidden: Sequence[int] = (128, 256)) -> None:
+    def __init__(
+        self,
+        latent_dim: int = 32,
+        image_size: int = 28,
+        in_channels: int = 1,
+        hidden: Sequence[int] = (128, 256),
+    ) -> None:
         super().__init__()
         hidden = _check_hidden(hidden)
         self.latent_dim = latent_dim
@@ -140,7 +151,8 @@ class GAN(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """Same as ``self.generator(z)``: images in ``[-1, 1]``."""
-        return self.generator(z)
+        images: torch.Tensor = self.generator(z)
+        return images
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """Draw ``z ~ N(0, I)``, ``(n, latent_dim)``, on the model's device and dtype.
@@ -150,8 +162,9 @@ class GAN(nn.Module):
         """
         _check_sizes(n=n)
         weight = next(self.parameters())  # sample on the model's device and dtype
-        return torch.randn(n, self.latent_dim, generator=generator,
-                           device=weight.device, dtype=weight.dtype)
+        return torch.randn(
+            n, self.latent_dim, generator=generator, device=weight.device, dtype=weight.dtype
+        )
 
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -161,11 +174,10 @@ class GAN(nn.Module):
         halve to get ``[0, 1]`` pixels. ``generator`` is an optional
         ``torch.Generator`` for reproducible noise.
         """
-        return self.generator(self.noise(n, generator))
+        images: torch.Tensor = self.generator(self.noise(n, generator))
+        return images
 
-    def discriminator_loss(
-        self, real: torch.Tensor, fake: torch.Tensor
-    ) -> torch.Tensor:
+    def discriminator_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         """BCE of calling ``real`` images real plus calling ``fake`` ones fake.
 
         ``fake`` is detached, so this loss trains only the discriminator.
@@ -180,10 +192,8 @@ class GAN(nn.Module):
         """
         real_logits = self.discriminator(real)  # (N, 1)
         fake_logits = self.discriminator(fake.detach())  # (M, 1): G gets no gradient
-        real_loss = F.binary_cross_entropy_with_logits(
-            real_logits, torch.ones_like(real_logits))
-        fake_loss = F.binary_cross_entropy_with_logits(
-            fake_logits, torch.zeros_like(fake_logits))
+        real_loss = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+        fake_loss = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
         return real_loss + fake_loss
 
     def generator_loss(self, fake: torch.Tensor) -> torch.Tensor:
@@ -200,5 +210,4 @@ class GAN(nn.Module):
             A scalar, the mean BCE.
         """
         fake_logits = self.discriminator(fake)  # (M, 1)
-        return F.binary_cross_entropy_with_logits(
-            fake_logits, torch.ones_like(fake_logits))
+        return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))

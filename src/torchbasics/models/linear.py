@@ -48,8 +48,8 @@ class LinearRegression(nn.Module):
     Raises:
         ValueError: If a size is not a positive integer, or the input does not
             have shape `(N, in_features)`.
-        TypeError: If the input is not a floating-point tensor of the model's
-            dtype.
+        TypeError: If a size is not an int, or the input is not a
+            floating-point tensor of the model's dtype.
 
     Shape:
         - Input: `(N, in_features)`
@@ -67,8 +67,8 @@ class LinearRegression(nn.Module):
 
     def __init__(self, in_features: int, out_features: int = 1) -> None:
         super().__init__()
-        check_positive_int("in_features", in_features)
-        check_positive_int("out_features", out_features)
+        check_positive_int(in_features, "in_features")
+        check_positive_int(out_features, "out_features")
         self.in_features = int(in_features)
         self.out_features = int(out_features)
         # nn.Parameter registers the tensor: a plain `torch.randn(...)` attribute

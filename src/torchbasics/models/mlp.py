@@ -30,6 +30,7 @@ from torchbasics._validation import (
     check_dims,
     check_features,
     check_floating,
+    check_number,
     check_positive_int,
     check_tensor,
 )
@@ -67,7 +68,8 @@ class MLP(nn.Module):
     Raises:
         ValueError: If a size is not positive, the activation name is unknown,
             `dropout` is outside `[0, 1)`, or the input has the wrong shape.
-        TypeError: If `activation` is not a name or a callable returning an
+        TypeError: If a size is not an int, `dropout` is not a number,
+            `activation` is not a name or a callable returning an
             `nn.Module`, or the input is not a floating-point tensor.
 
     Shape:
@@ -105,9 +107,8 @@ class MLP(nn.Module):
         sizes = [in_features, *hidden, out_features]
         names = ["in_features", *(f"hidden[{i}]" for i in range(len(hidden)))]
         for name, size in zip([*names, "out_features"], sizes, strict=True):
-            check_positive_int(name, size)
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+            check_positive_int(size, name)
+        dropout = check_number(dropout, "dropout", minimum=0, below=1)
         make_activation = _resolve_activation(activation)
         self.in_features = int(in_features)
         self.out_features = int(out_features)
@@ -126,8 +127,9 @@ class MLP(nn.Module):
         check_tensor(x)
         check_dims(x, 2, f"(N, {self.in_features})")
         check_features(x, self.in_features)
-        check_floating(x, self.layers[0].weight)
-        return self.layers(x)  # (N, in_features) -> (N, out_features)
+        check_floating(x, next(self.parameters()))
+        logits: torch.Tensor = self.layers(x)  # (N, in_features) -> (N, out_features)
+        return logits
 
 
 def _resolve_activation(
@@ -160,7 +162,5 @@ def _build(make_activation: Callable[[], nn.Module]) -> nn.Module:
     """Call the factory and check that it returned a module."""
     module = make_activation()
     if not isinstance(module, nn.Module):
-        raise TypeError(
-            f"activation() must return an nn.Module, got {type(module).__name__}"
-        )
+        raise TypeError(f"activation() must return an nn.Module, got {type(module).__name__}")
     return module

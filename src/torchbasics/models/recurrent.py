@@ -24,13 +24,18 @@ from torchbasics._validation import (
     check_dims,
     check_features,
     check_floating,
+    check_number,
     check_positive_int,
     check_tensor,
 )
 
 __all__ = ["CELLS", "TASKS", "SequenceModel"]
 
-CELLS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+CELLS: dict[str, type[nn.RNN] | type[nn.LSTM] | type[nn.GRU]] = {
+    "rnn": nn.RNN,
+    "lstm": nn.LSTM,
+    "gru": nn.GRU,
+}
 """Recurrent layers that `SequenceModel(cell=...)` accepts, by name."""
 
 TASKS = ("classify", "regress")
@@ -64,7 +69,8 @@ class SequenceModel(nn.Module):
         ValueError: For a non-positive size, an unknown `cell` or `task`, an
             input of the wrong shape, token ids out of range, or `lengths`
             that are not one value in `[1, T]` per sequence.
-        TypeError: For inputs or `lengths` of the wrong dtype.
+        TypeError: For a size that is not an int, a `dropout` that is not a
+            number, or inputs or `lengths` of the wrong dtype.
 
     Shape:
         - Input: `(N, T, input_size)` floats, or `(N, T)` token ids when
@@ -101,9 +107,9 @@ class SequenceModel(nn.Module):
             ("output_size", output_size),
             ("num_layers", num_layers),
         ]:
-            check_positive_int(name, value)
+            check_positive_int(value, name)
         if vocab_size is not None:
-            check_positive_int("vocab_size", vocab_size)
+            check_positive_int(vocab_size, "vocab_size")
         if cell not in CELLS:
             raise ValueError(
                 f"unknown cell {cell!r}; expected one of {', '.join(map(repr, CELLS))}"
@@ -112,8 +118,7 @@ class SequenceModel(nn.Module):
             raise ValueError(
                 f"unknown task {task!r}; expected one of {', '.join(map(repr, TASKS))}"
             )
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+        dropout = check_number(dropout, "dropout", minimum=0, below=1)
         self.input_size = int(input_size)
         self.cell = cell
         self.task = task
@@ -132,9 +137,7 @@ class SequenceModel(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size, output_size)
 
-    def forward(
-        self, x: torch.Tensor, lengths: torch.Tensor | None = None
-    ) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         """Return logits (classify) or per-step predictions (regress).
 
         Args:
@@ -150,21 +153,21 @@ class SequenceModel(nn.Module):
             out, _ = self.rnn(h)  # (N, T, H)
         else:
             # Packing skips the padding; lengths must live on the CPU.
-            packed = pack_padded_sequence(
-                h, lengths.cpu(), batch_first=True, enforce_sorted=False
-            )
+            packed = pack_padded_sequence(h, lengths.cpu(), batch_first=True, enforce_sorted=False)
             out, _ = self.rnn(packed)
             out, _ = pad_packed_sequence(out, batch_first=True, total_length=t)
             # (N, T, H), zeros at padded steps
         out = self.dropout(out)
         if self.task == "regress":
-            return self.head(out)  # (N, T, output_size)
+            predictions: torch.Tensor = self.head(out)  # (N, T, output_size)
+            return predictions
         if lengths is None:
             last = out[:, -1]  # (N, H)
         else:
             rows = torch.arange(n, device=out.device)
             last = out[rows, lengths.to(out.device) - 1]  # (N, H)
-        return self.head(last)  # (N, output_size)
+        logits: torch.Tensor = self.head(last)  # (N, output_size)
+        return logits
 
     def _check_input(self, x: torch.Tensor) -> None:
         """Raise unless ``x`` matches the input shape and dtype of this model."""
@@ -197,9 +200,7 @@ def _check_lengths(lengths: torch.Tensor, n: int, t: int) -> None:
     if not _is_integer(lengths):
         raise TypeError(f"lengths must hold integers (torch.long), got {lengths.dtype}")
     if len(lengths) != n:
-        raise ValueError(
-            f"expected {n} lengths, one per sequence in the batch, got {len(lengths)}"
-        )
+        raise ValueError(f"expected {n} lengths, one per sequence in the batch, got {len(lengths)}")
     for i, length in enumerate(lengths.tolist()):
         if not 1 <= length <= t:
             raise ValueError(

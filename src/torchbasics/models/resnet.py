@@ -21,10 +21,8 @@ import torch
 from torch import nn
 
 from torchbasics._validation import (
-    check_dims,
-    check_floating,
+    check_images,
     check_positive_int,
-    check_tensor,
 )
 
 __all__ = ["ResidualBlock", "SmallResNet"]
@@ -47,6 +45,8 @@ class ResidualBlock(nn.Module):
     Raises:
         ValueError: If an argument is not positive or the input does not have
             shape `(N, in_channels, H, W)`.
+        TypeError: If an argument is not an int, or the input is not a
+            floating-point tensor of the model's dtype.
 
     Shape:
         - Input: `(N, in_channels, H, W)`
@@ -60,9 +60,7 @@ class ResidualBlock(nn.Module):
         torch.Size([2, 32, 14, 14])
     """
 
-    def __init__(
-        self, in_channels: int, out_channels: int | None = None, stride: int = 1
-    ) -> None:
+    def __init__(self, in_channels: int, out_channels: int | None = None, stride: int = 1) -> None:
         super().__init__()
         out_channels = in_channels if out_channels is None else out_channels
         for name, value in [
@@ -70,13 +68,11 @@ class ResidualBlock(nn.Module):
             ("out_channels", out_channels),
             ("stride", stride),
         ]:
-            check_positive_int(name, value)
+            check_positive_int(value, name)
         self.in_channels = int(in_channels)
         self.out_channels = int(out_channels)
         # bias=False: the batch norm that follows has its own shift.
-        self.conv1 = nn.Conv2d(
-            in_channels, out_channels, 3, stride=stride, padding=1, bias=False
-        )
+        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(out_channels)
         self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False)
         self.bn2 = nn.BatchNorm2d(out_channels)
@@ -89,7 +85,7 @@ class ResidualBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Return `relu(F(x) + shortcut(x))` for feature maps `x`."""
-        _check_images(x, self.in_channels, self.conv1.weight)
+        check_images(x, self.in_channels, like=self.conv1.weight)
         out = torch.relu(self.bn1(self.conv1(x)))  # (N, C_out, H', W')
         out = self.bn2(self.conv2(out))  # (N, C_out, H', W')
         return torch.relu(out + self.shortcut(x))  # (N, C_out, H', W')
@@ -113,6 +109,8 @@ class SmallResNet(nn.Module):
     Raises:
         ValueError: If an argument is not positive, `widths` is empty, or the
             input does not have shape `(N, in_channels, H, W)`.
+        TypeError: If an argument is not an int (or `widths` not a sequence),
+            or the input is not a floating-point tensor of the model's dtype.
 
     Shape:
         - Input: `(N, in_channels, H, W)`, any `H` and `W`
@@ -135,14 +133,14 @@ class SmallResNet(nn.Module):
         widths: Sequence[int] = (16, 32, 64),
     ) -> None:
         super().__init__()
-        check_positive_int("in_channels", in_channels)
-        check_positive_int("num_classes", num_classes)
+        check_positive_int(in_channels, "in_channels")
+        check_positive_int(num_classes, "num_classes")
         if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
             raise TypeError(f"widths must be a sequence of ints, got {widths!r}")
         if len(widths) == 0:
             raise ValueError("widths must name at least one stage, got ()")
         for i, width in enumerate(widths):
-            check_positive_int(f"widths[{i}]", width)
+            check_positive_int(width, f"widths[{i}]")
         self.in_channels = int(in_channels)
         self.num_classes = int(num_classes)
 
@@ -168,20 +166,9 @@ class SmallResNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Return class logits for a batch of images."""
-        _check_images(x, self.in_channels, self.head.weight)
+        check_images(x, self.in_channels, like=self.head.weight)
         x = self.stem(x)  # (N, widths[0], H, W)
         x = self.stages(x)  # (N, widths[-1], H', W'), H' = H / 2^(stages - 1)
         x = self.pool(x).flatten(1)  # (N, widths[-1])
-        return self.head(x)  # (N, num_classes)
-
-
-def _check_images(x: torch.Tensor, channels: int, like: torch.Tensor) -> None:
-    """Raise unless ``x`` is a float batch `(N, channels, H, W)` of ``like``'s dtype."""
-    check_tensor(x)
-    check_dims(x, 4, f"(N, {channels}, H, W)")
-    if x.shape[1] != channels:
-        raise ValueError(
-            f"expected {channels} input channels (size of dim 1), got {x.shape[1]} "
-            f"in shape {tuple(x.shape)}"
-        )
-    check_floating(x, like)
+        logits: torch.Tensor = self.head(x)  # (N, num_classes)
+        return logits

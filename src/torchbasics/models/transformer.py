@@ -15,7 +15,13 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from torchbasics._validation import check_dims, check_tensor
+from torchbasics._validation import (
+    check_dims,
+    check_int,
+    check_number,
+    check_positive_int,
+    check_tensor,
+)
 
 __all__ = ["Block", "CausalSelfAttention", "TinyTransformer", "TransformerConfig"]
 
@@ -25,7 +31,8 @@ class TransformerConfig:
     """Sizes of a ``TinyTransformer``; each default says why in its comment.
 
     Raises:
-        ValueError: A size is not a positive int, dropout is outside [0, 1), or
+        TypeError: A size is not an int, or dropout is not a number.
+        ValueError: A size is below 1, dropout is outside [0, 1), or
             ``n_embd`` is not divisible by ``n_head``.
 
     Examples:
@@ -48,11 +55,8 @@ class TransformerConfig:
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "block_size", "n_layer", "n_head", "n_embd"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+            check_positive_int(getattr(self, name), name)
+        check_number(self.dropout, "dropout", minimum=0, below=1)
         if self.n_embd % self.n_head != 0:
             raise ValueError(
                 f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})"
@@ -109,7 +113,8 @@ class CausalSelfAttention(nn.Module):
         att = self.attn_dropout(att)
         y = att @ v  # (B, nh, T, hs): weighted average of earlier values
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C): merge heads
-        return self.resid_dropout(self.proj(y))  # (B, T, C)
+        out: torch.Tensor = self.resid_dropout(self.proj(y))  # (B, T, C)
+        return out
 
 
 class Block(nn.Module):
@@ -132,16 +137,19 @@ class Block(nn.Module):
         self.ln_1 = nn.LayerNorm(config.n_embd, bias=config.bias)
         self.attn = CausalSelfAttention(config)
         self.ln_2 = nn.LayerNorm(config.n_embd, bias=config.bias)
-        self.mlp = nn.Sequential(OrderedDict(  # position-wise: each token on its own
-            fc=nn.Linear(config.n_embd, 4 * config.n_embd, bias=config.bias),
-            gelu=nn.GELU(),
-            proj=nn.Linear(4 * config.n_embd, config.n_embd, bias=config.bias),
-            dropout=nn.Dropout(config.dropout),
-        ))
+        self.mlp = nn.Sequential(
+            OrderedDict(  # position-wise: each token on its own
+                fc=nn.Linear(config.n_embd, 4 * config.n_embd, bias=config.bias),
+                gelu=nn.GELU(),
+                proj=nn.Linear(4 * config.n_embd, config.n_embd, bias=config.bias),
+                dropout=nn.Dropout(config.dropout),
+            )
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x + self.attn(self.ln_1(x))  # (B, T, C): tokens gather from the past
-        return x + self.mlp(self.ln_2(x))  # (B, T, C): each token computes alone
+        out: torch.Tensor = x + self.mlp(self.ln_2(x))  # (B, T, C): each token computes alone
+        return out
 
 
 class TinyTransformer(nn.Module):
@@ -195,17 +203,21 @@ class TinyTransformer(nn.Module):
     def _check_ids(self, ids: object, name: str, low: int = 0) -> torch.Tensor:
         ids = check_tensor(ids, name)
         if ids.dtype not in (torch.long, torch.int):
-            raise TypeError(f"{name} must hold integer token ids (torch.long), "
-                            f"got dtype {ids.dtype}")
+            raise TypeError(
+                f"{name} must hold integer token ids (torch.long), got dtype {ids.dtype}"
+            )
         check_dims(ids, 2, "(B, T)", name)
         if ids.shape[1] == 0:
-            raise ValueError(f"{name} must hold at least one token per row, "
-                             f"got shape {tuple(ids.shape)}")
+            raise ValueError(
+                f"{name} must hold at least one token per row, got shape {tuple(ids.shape)}"
+            )
         lo, hi = int(ids.min()), int(ids.max())
         if lo < low or hi >= self.config.vocab_size:
-            raise ValueError(f"{name} must lie in [{low}, {self.config.vocab_size})"
-                             f" (vocab_size={self.config.vocab_size}), got values "
-                             f"from {lo} to {hi}")
+            raise ValueError(
+                f"{name} must lie in [{low}, {self.config.vocab_size})"
+                f" (vocab_size={self.config.vocab_size}), got values "
+                f"from {lo} to {hi}"
+            )
         return ids
 
     def forward(
@@ -226,10 +238,12 @@ class TinyTransformer(nn.Module):
         """
         self._check_ids(idx, "idx")
         B, T = idx.shape
-        if T > self.config.block_size:
-            raise ValueError(f"idx has T={T} tokens per row but block_size is "
-                             f"{self.config.block_size}; crop it, e.g. "
-                             f"idx[:, -{self.config.block_size}:]")
+        if self.config.block_size < T:
+            raise ValueError(
+                f"idx has T={T} tokens per row but block_size is "
+                f"{self.config.block_size}; crop it, e.g. "
+                f"idx[:, -{self.config.block_size}:]"
+            )
         pos = torch.arange(T, device=idx.device)  # (T,)
         x = self.token_embedding(idx) + self.position_embedding(pos)  # (B, T, C)
         x = self.drop(x)
@@ -240,10 +254,12 @@ class TinyTransformer(nn.Module):
             return logits, None
         self._check_ids(targets, "targets", low=-1)
         if targets.shape != idx.shape:
-            raise ValueError(f"targets must have the shape of idx {tuple(idx.shape)},"
-                             f" got {tuple(targets.shape)}")
-        loss = F.cross_entropy(logits.view(B * T, -1), targets.reshape(B * T).long(),
-                               ignore_index=-1)
+            raise ValueError(
+                f"targets must have the shape of idx {tuple(idx.shape)}, got {tuple(targets.shape)}"
+            )
+        loss = F.cross_entropy(
+            logits.view(B * T, -1), targets.reshape(B * T).long(), ignore_index=-1
+        )
         return logits, loss
 
     @torch.no_grad()
@@ -272,21 +288,22 @@ class TinyTransformer(nn.Module):
             ``(B, T + max_new_tokens)`` token ids (``torch.long``).
 
         Raises:
-            ValueError: ``temperature <= 0``, ``top_k < 1`` or a bad ``idx``.
+            TypeError: ``max_new_tokens`` or ``top_k`` is not an int,
+                ``temperature`` is not a number, or ``idx`` is not an integer tensor.
+            ValueError: ``max_new_tokens < 0``, ``temperature <= 0`` (or not
+                finite), ``top_k < 1`` or a bad ``idx``.
         """
         self._check_ids(idx, "idx")
-        if not isinstance(max_new_tokens, int) or max_new_tokens < 0:
-            raise ValueError(f"max_new_tokens must be >= 0, got {max_new_tokens!r}")
-        if not temperature > 0 or math.isinf(temperature):
-            raise ValueError(f"temperature must be > 0 and finite, got {temperature!r}")
-        if top_k is not None and top_k < 1:
-            raise ValueError(f"top_k must be None or >= 1, got {top_k!r}")
+        max_new_tokens = check_int(max_new_tokens, "max_new_tokens", minimum=0)
+        temperature = check_number(temperature, "temperature", minimum=0, inclusive=False)
+        if top_k is not None:
+            top_k = check_positive_int(top_k, "top_k")
         was_training = self.training
         self.eval()
         try:
             idx = idx.long()
             for _ in range(max_new_tokens):
-                idx_cond = idx[:, -self.config.block_size:]  # (B, <= block_size)
+                idx_cond = idx[:, -self.config.block_size :]  # (B, <= block_size)
                 logits, _ = self(idx_cond)  # (B, T, vocab_size)
                 logits = logits[:, -1, :] / temperature  # (B, vocab_size)
                 if top_k is not None:

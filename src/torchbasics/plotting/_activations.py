@@ -36,9 +36,8 @@ _DEFAULT = ("sigmoid", "tanh", "relu", "leaky_relu", "gelu", "silu", "softplus",
 
 def _resolve(names: str | Sequence[str] | None) -> list[str]:
     if names is None:
-        wanted = list(_DEFAULT)
-    else:
-        wanted = [names] if isinstance(names, str) else list(names)
+        names = _DEFAULT
+    wanted = [names] if isinstance(names, str) else list(names)
     if not wanted:
         raise ValueError("names is empty: give at least one activation")
     valid = sorted([*_ACTIVATIONS, *_ALIASES])
@@ -46,9 +45,7 @@ def _resolve(names: str | Sequence[str] | None) -> list[str]:
     for name in wanted:
         key = _ALIASES.get(str(name).lower(), str(name).lower())
         if key not in _ACTIVATIONS:
-            raise ValueError(
-                f"unknown activation {name!r}; valid names: {', '.join(valid)}"
-            )
+            raise ValueError(f"unknown activation {name!r}; valid names: {', '.join(valid)}")
         resolved.append(key)
     return resolved
 

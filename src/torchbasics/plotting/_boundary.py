@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from numbers import Integral
-from typing import Any
+from typing import Any, cast
 
 import matplotlib
 import numpy as np
@@ -17,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from torch import nn
 
-from torchbasics._validation import check_dims, check_same_length
+from torchbasics._validation import check_dims, check_int, check_same_length
 from torchbasics.plotting._common import ArrayLike, as_tensor, figure_of, new_figure
 
 __all__ = ["plot_decision_boundary"]
@@ -59,10 +58,11 @@ def _placement(
 
 
 def _class_colors(n_classes: int) -> list[Any]:
-    if n_classes <= 10:
-        return list(matplotlib.colormaps["tab10"].colors[:n_classes])
-    if n_classes <= 20:
-        return list(matplotlib.colormaps["tab20"].colors[:n_classes])
+    for name, size in (("tab10", 10), ("tab20", 20)):
+        if n_classes <= size:
+            # Qualitative maps are ListedColormaps: a sequence of RGB tuples.
+            palette = cast(ListedColormap, matplotlib.colormaps[name])
+            return list(cast("Sequence[Any]", palette.colors)[:n_classes])
     return list(matplotlib.colormaps["viridis"](np.linspace(0, 1, n_classes)))
 
 
@@ -189,10 +189,7 @@ def plot_decision_boundary(
     """
     if not callable(model):
         raise TypeError(f"model must be callable, got {type(model).__name__}")
-    if isinstance(resolution, bool) or not isinstance(resolution, Integral):
-        raise TypeError(f"resolution must be an int, got {type(resolution).__name__}")
-    if resolution < 2:
-        raise ValueError(f"resolution must be at least 2, got {resolution}")
+    resolution = check_int(resolution, "resolution", minimum=2)
     points = as_tensor(X)
     check_dims(points, 2, "(N, 2)", name="X")
     if points.shape[1] != 2 or points.shape[0] == 0:
@@ -202,7 +199,6 @@ def plot_decision_boundary(
 
     low, high = xy.min(axis=0), xy.max(axis=0)
     margin = np.where(high > low, 0.1 * (high - low), 1.0)
-    resolution = int(resolution)
     gx = np.linspace(low[0] - margin[0], high[0] + margin[0], resolution)
     gy = np.linspace(low[1] - margin[1], high[1] + margin[1], resolution)
     xx, yy = np.meshgrid(gx, gy)
@@ -227,18 +223,14 @@ def plot_decision_boundary(
         margin = margins[:, k].reshape(xx.shape)
         if margin.max() > 0:
             top = float(margin.max()) * 1.01
-            ax.contourf(
-                xx, yy, margin, levels=[0.0, top], colors=[colors[k]], alpha=0.3
-            )
+            ax.contourf(xx, yy, margin, levels=[0.0, top], colors=[colors[k]], alpha=0.3)
         if not binary and margin.min() < 0 < margin.max():
             ax.contour(xx, yy, margin, levels=[0.0], colors="0.2", linewidths=1)
     if binary:
         logit_grid = logit.numpy().reshape(xx.shape)
         if logit_grid.min() < 0 < logit_grid.max():
             ax.contour(xx, yy, logit_grid, levels=[0.0], colors="black", linewidths=1.5)
-            handles.append(
-                Line2D([], [], color="black", linewidth=1.5, label="p = 0.5")
-            )
+            handles.append(Line2D([], [], color="black", linewidth=1.5, label="p = 0.5"))
     cmap = ListedColormap(colors)
     norm = BoundaryNorm(np.arange(n_classes + 1) - 0.5, n_classes)
     ax.scatter(

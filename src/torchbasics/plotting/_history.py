@@ -72,8 +72,7 @@ def _columns(history: History) -> dict[str, list[Any]]:
         for i, row in enumerate(rows):
             if not isinstance(row, Mapping):
                 raise TypeError(
-                    f"history[{i}] must be a dict of values for one epoch, "
-                    f"got {type(row).__name__}"
+                    f"history[{i}] must be a dict of values for one epoch, got {type(row).__name__}"
                 )
         keys = dict.fromkeys(str(key) for row in rows for key in row)
         return {key: [row.get(key) for row in rows] for key in keys}
@@ -248,11 +247,7 @@ def plot_history(
 def _points(
     epochs: list[float | None], column: list[float | None]
 ) -> tuple[list[float], list[float]]:
-    pairs = [
-        (e, v)
-        for e, v in zip(epochs, column, strict=True)
-        if e is not None and v is not None
-    ]
+    pairs = [(e, v) for e, v in zip(epochs, column, strict=True) if e is not None and v is not None]
     return [e for e, _ in pairs], [v for _, v in pairs]
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from numbers import Integral
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from matplotlib.figure import Figure
 
+from torchbasics._validation import check_positive_int
 from torchbasics.plotting._common import ArrayLike, as_numpy, new_figure
 
 __all__ = ["plot_image_grid"]
@@ -40,21 +41,21 @@ def _channels_last(images: ArrayLike) -> np.ndarray:
     return array
 
 
-def _for_display(image: np.ndarray) -> np.ndarray:
+def _for_display(image: np.ndarray) -> npt.NDArray[np.float64]:
     """One image scaled to [0, 1] by the rule documented in plot_image_grid."""
-    image = image.astype(np.float64)
-    finite = np.isfinite(image)
+    pixels = image.astype(np.float64)
+    finite = np.isfinite(pixels)
     if not finite.all():
-        fill = image[finite].min() if finite.any() else 0.0
-        image = np.where(finite, image, fill)
-    low, high = image.min(), image.max()
+        fill = pixels[finite].min() if finite.any() else 0.0
+        pixels = np.where(finite, pixels, fill)
+    low, high = float(pixels.min()), float(pixels.max())
     if low >= 0 and high <= 1:
-        return image
-    if low >= 0 and high <= 255 and np.all(image == np.round(image)):
-        return image / 255
+        return pixels
+    if low >= 0 and high <= 255 and np.all(pixels == np.round(pixels)):
+        return pixels / 255
     if high > low:
-        return (image - low) / (high - low)
-    return np.full_like(image, 0.5)
+        return (pixels - low) / (high - low)
+    return np.full_like(pixels, 0.5)
 
 
 def _texts(values: Any, n: int, name: str) -> list[str]:
@@ -65,11 +66,10 @@ def _texts(values: Any, n: int, name: str) -> list[str]:
 
 
 def _grid(n: int, nrows: int | None, ncols: int | None) -> tuple[int, int]:
-    for name, value in (("nrows", nrows), ("ncols", ncols)):
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, Integral) or value < 1
-        ):
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if nrows is not None:
+        nrows = check_positive_int(nrows, "nrows")
+    if ncols is not None:
+        ncols = check_positive_int(ncols, "ncols")
     if nrows is None and ncols is None:
         ncols = min(n, 8)
     if nrows is None:
@@ -78,9 +78,7 @@ def _grid(n: int, nrows: int | None, ncols: int | None) -> tuple[int, int]:
     if ncols is None:
         return int(nrows), math.ceil(n / nrows)
     if nrows * ncols < n:
-        raise ValueError(
-            f"a {nrows} x {ncols} grid has room for {nrows * ncols} images, got {n}"
-        )
+        raise ValueError(f"a {nrows} x {ncols} grid has room for {nrows * ncols} images, got {n}")
     return int(nrows), int(ncols)
 
 
@@ -125,9 +123,10 @@ def plot_image_grid(
 
     Raises:
         ValueError: If the images do not have one of the shapes above, the
-            grid is too small, or ``labels``/``titles`` do not have one entry
-            per image.
-        TypeError: If the images are not real numbers.
+            grid is too small (or ``nrows``/``ncols`` below 1), or
+            ``labels``/``titles`` do not have one entry per image.
+        TypeError: If the images are not real numbers, or ``nrows``/``ncols``
+            is not an int.
 
     Shape:
         - images: `(N, C, H, W)` or `(N, H, W, C)` with `C` in {1, 3}, or `(N, H, W)`

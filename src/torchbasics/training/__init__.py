@@ -33,6 +33,7 @@ from torchbasics.training._trainer import History, Metric, NonFiniteLossError, T
 
 __all__ = [
     "CHECKPOINT_FORMAT_VERSION",
+    "PROGRESS_ENV_VAR",
     "CSVLogger",
     "Callback",
     "CheckpointError",
@@ -41,7 +42,6 @@ __all__ = [
     "Metric",
     "ModelCheckpoint",
     "NonFiniteLossError",
-    "PROGRESS_ENV_VAR",
     "TensorBoardLogger",
     "Trainer",
     "load_checkpoint",

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from torchbasics._validation import check_choice, check_int, check_number
 from torchbasics.training._checkpoint import atomic_write_text
 
 if TYPE_CHECKING:
@@ -144,10 +145,8 @@ class _Monitor:
     def __init__(self, owner: str, monitor: str, mode: str, min_delta: float = 0.0) -> None:
         if not isinstance(monitor, str) or not monitor:
             raise ValueError(f"{owner}: monitor must be a non-empty name such as 'val_loss'")
-        if mode not in _MODES:
-            raise ValueError(f"{owner}: mode must be 'min' or 'max', got {mode!r}")
-        if not isinstance(min_delta, int | float) or not min_delta >= 0:
-            raise ValueError(f"{owner}: min_delta must be a number >= 0, got {min_delta!r}")
+        check_choice(mode, f"{owner}: mode", _MODES)
+        check_number(min_delta, f"{owner}: min_delta", minimum=0)
         self.owner, self.monitor, self.mode, self.min_delta = owner, monitor, mode, float(min_delta)
         self.best: float | None = None
 
@@ -192,7 +191,8 @@ class EarlyStopping(Callback):
         min_delta: Smallest change that counts as an improvement.
 
     Raises:
-        ValueError: For a bad argument, or (when fit starts) a ``monitor``
+        TypeError: For an argument of the wrong type.
+        ValueError: For a bad value, or (when fit starts) a ``monitor``
             the training does not log.
 
     Examples:
@@ -220,8 +220,7 @@ class EarlyStopping(Callback):
         patience: int = 3,
         min_delta: float = 0.0,
     ) -> None:
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"EarlyStopping: patience must be an int >= 0, got {patience!r}")
+        check_int(patience, "EarlyStopping: patience", minimum=0)
         self._monitor = _Monitor("EarlyStopping", monitor, mode, min_delta)
         self.patience = patience
         self.wait = 0
@@ -426,6 +425,8 @@ class TensorBoardLogger(Callback):
 
     Raises:
         ImportError: If ``tensorboard`` is not installed.
+        TypeError: If ``log_every_n_steps`` is not an int.
+        ValueError: If ``log_every_n_steps`` is negative.
     """
 
     def __init__(self, log_dir: str | os.PathLike[str], log_every_n_steps: int = 50) -> None:
@@ -436,10 +437,7 @@ class TensorBoardLogger(Callback):
                 "TensorBoardLogger needs the tensorboard package: "
                 'pip install "torchbasics[tensorboard]"'
             ) from error
-        if isinstance(log_every_n_steps, bool) or not isinstance(log_every_n_steps, int) or (
-            log_every_n_steps < 0
-        ):
-            raise ValueError(f"log_every_n_steps must be an int >= 0, got {log_every_n_steps!r}")
+        check_int(log_every_n_steps, "log_every_n_steps", minimum=0)
         self._writer_class = SummaryWriter
         self.log_dir = Path(log_dir)
         self.log_every_n_steps = log_every_n_steps
@@ -478,7 +476,7 @@ class TensorBoardLogger(Callback):
         """
         for prefix in ("train", "val"):
             if key.startswith(prefix + "_"):
-                return f"{key[len(prefix) + 1:]}/{prefix}"
+                return f"{key[len(prefix) + 1 :]}/{prefix}"
         return key
 
     def on_fit_end(self, trainer: Trainer) -> None:
@@ -491,4 +489,3 @@ class TensorBoardLogger(Callback):
         if self.writer is not None:
             self.writer.close()
             self.writer = None
-

@@ -65,7 +65,8 @@ class CheckpointError(Exception):
         ...         load_checkpoint(path)
         ...     except CheckpointError as error:
         ...         print(str(error).replace(tmp, "..."))
-        cannot read checkpoint .../notes.ckpt: the file is truncated, corrupted or not written by torch.save (...)
+        cannot read checkpoint .../notes.ckpt: the file is truncated, corrupted or not written
+        by torch.save (...)
     """
 
 
@@ -145,7 +146,7 @@ def save_checkpoint(
         ...     checkpoint = load_checkpoint(path)
         >>> checkpoint["epoch"], sorted(checkpoint["model"])
         (3, ['bias', 'weight'])
-    """
+    """  # noqa: E501 (a row of the table above)
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
     from torchbasics import __version__
@@ -169,9 +170,7 @@ def save_checkpoint(
     return atomic_save(checkpoint, path)
 
 
-def load_checkpoint(
-    path: str | os.PathLike[str], *, map_location: Any = "cpu"
-) -> dict[str, Any]:
+def load_checkpoint(path: str | os.PathLike[str], *, map_location: Any = "cpu") -> dict[str, Any]:
     """Read a checkpoint written by [`save_checkpoint`][torchbasics.training.save_checkpoint].
 
     The file is read with ``torch.load(..., weights_only=True)``: only tensors
@@ -220,9 +219,7 @@ def load_checkpoint(
     except pickle.UnpicklingError as error:
         if "global" in str(error).lower():  # an object that is not plain data
             lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-            detail = next(
-                (line for line in lines if "unsupported" in line.lower()), lines[0]
-            )
+            detail = next((line for line in lines if "unsupported" in line.lower()), lines[0])
             raise CheckpointError(
                 f"refused to load checkpoint {path}: it holds objects that are not "
                 "plain data (tensors, numbers, strings, lists, dicts), and unpickling "
@@ -232,8 +229,7 @@ def load_checkpoint(
         raise _unreadable(path, error) from error
     except Exception as error:  # zip, EOF, OS and format errors alike
         raise _unreadable(path, error) from error
-    _check_layout(path, checkpoint)
-    return checkpoint
+    return _check_layout(path, checkpoint)
 
 
 def _unreadable(path: Path, error: BaseException) -> CheckpointError:
@@ -244,7 +240,8 @@ def _unreadable(path: Path, error: BaseException) -> CheckpointError:
     )
 
 
-def _check_layout(path: Path, checkpoint: object) -> None:
+def _check_layout(path: Path, checkpoint: object) -> dict[str, Any]:
+    """Return ``checkpoint`` if it is a dict laid out as `save_checkpoint` writes."""
     if not isinstance(checkpoint, dict):
         raise CheckpointError(
             f"{path} is not a torchbasics checkpoint: it holds a "
@@ -270,6 +267,7 @@ def _check_layout(path: Path, checkpoint: object) -> None:
             f"{path} has checkpoint format {version!r}, but this torchbasics reads "
             f"format {CHECKPOINT_FORMAT_VERSION} and older: upgrade torchbasics"
         )
+    return checkpoint
 
 
 def atomic_save(obj: object, path: str | os.PathLike[str]) -> Path:
@@ -281,7 +279,8 @@ def atomic_save(obj: object, path: str | os.PathLike[str]) -> Path:
         >>> import torch
         >>> with tempfile.TemporaryDirectory() as tmp:
         ...     path = atomic_save({"w": torch.ones(2)}, Path(tmp, "w.pt"))
-        ...     print(torch.load(path, weights_only=True)["w"], sorted(p.name for p in path.parent.iterdir()))
+        ...     names = sorted(p.name for p in path.parent.iterdir())
+        ...     print(torch.load(path, weights_only=True)["w"], names)
         tensor([1., 1.]) ['w.pt']
     """
     return _atomic_write(path, lambda file: torch.save(obj, file))
@@ -362,7 +361,8 @@ def rng_states(dataloader_generator: torch.Generator | None = None) -> dict[str,
 def set_rng_states(
     states: Mapping[str, Any], dataloader_generator: torch.Generator | None = None
 ) -> None:
-    """Restore the generators saved by [`rng_states`][torchbasics.training._checkpoint.rng_states]."""
+    """Restore the generators saved by
+    [`rng_states`][torchbasics.training._checkpoint.rng_states]."""
     torch.set_rng_state(states["torch"].cpu())
     if states.get("cuda") and torch.cuda.is_available():
         cuda = [state.cpu() for state in states["cuda"]]

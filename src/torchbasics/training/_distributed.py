@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import os
 from dataclasses import dataclass
+from typing import TypeVar
 
 import torch
 import torch.distributed as dist
@@ -22,6 +23,8 @@ from torch.utils.data import (
     IterableDataset,
     RandomSampler,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def _destroy() -> None:
         dist.destroy_process_group()
 
 
-def distribute_loader(loader: DataLoader, context: DistributedContext) -> DataLoader:
+def distribute_loader(loader: DataLoader[T], context: DistributedContext) -> DataLoader[T]:
     """A copy of ``loader`` that yields only this process's share of the data.
 
     The share comes from a `DistributedSampler`; it shuffles if ``loader``
@@ -87,7 +90,7 @@ def distribute_loader(loader: DataLoader, context: DistributedContext) -> DataLo
             "this DataLoader uses a custom batch_sampler; under torchrun give it a "
             "DistributedSampler yourself"
         )
-    sampler = DistributedSampler(
+    sampler: DistributedSampler[int] = DistributedSampler(  # yields indices
         loader.dataset,
         num_replicas=context.world_size,
         rank=context.rank,

@@ -56,7 +56,7 @@ def _in_jupyter() -> bool:
     return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
-def _bar_class() -> type[tqdm]:
+def _bar_class() -> type[tqdm[Any]]:
     """The notebook widget bar in Jupyter when ipywidgets is there, else the text bar."""
     if _in_jupyter():
         try:
@@ -68,7 +68,7 @@ def _bar_class() -> type[tqdm]:
     return tqdm
 
 
-def progress_bar(iterable: Iterable[T], *, enabled: bool, **kwargs: Any) -> tqdm:
+def progress_bar(iterable: Iterable[T], *, enabled: bool, **kwargs: Any) -> tqdm[T]:
     """Wrap ``iterable`` in a tqdm bar; a disabled bar costs nothing per item."""
     if not enabled:
         return tqdm(iterable, disable=True)

@@ -68,11 +68,16 @@ def check_output_target(output: object, target: object, kind: str, loss_name: st
         >>> check_output_target(torch.zeros(4, 1), torch.zeros(4), "elementwise", "MSELoss")
         Traceback (most recent call last):
         ...
-        ValueError: model output has shape (4, 1) but the target has shape (4,): MSELoss compares them element by element, so the shapes must be equal (make the target (N, 1) with target.unsqueeze(1), or the output (N,) with output.squeeze(1))
-        >>> check_output_target(torch.zeros(4, 3), torch.zeros(4, 3, dtype=torch.long), "classes", "CrossEntropyLoss")
+        ValueError: model output has shape (4, 1) but the target has shape (4,): MSELoss compares
+        them element by element, so the shapes must be equal (make the target (N, 1) with
+        target.unsqueeze(1), or the output (N,) with output.squeeze(1))
+        >>> labels = torch.zeros(4, 3, dtype=torch.long)
+        >>> check_output_target(torch.zeros(4, 3), labels, "classes", "CrossEntropyLoss")
         Traceback (most recent call last):
         ...
-        ValueError: model output has shape (4, 3) but the target has shape (4, 3): CrossEntropyLoss takes scores of shape (N, C, ...) and class indices of shape (N, ...), e.g. (4,), or class probabilities of the output's shape
+        ValueError: model output has shape (4, 3) but the target has shape (4, 3): CrossEntropyLoss
+        takes scores of shape (N, C, ...) and class indices of shape (N, ...), e.g. (4,), or class
+        probabilities of the output's shape
     """
     if not isinstance(output, torch.Tensor) or not isinstance(target, torch.Tensor):
         return

@@ -27,6 +27,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
+from torchbasics._validation import check_choice, check_int, check_number
 from torchbasics.devices import DeviceLike, get_device, to_device
 from torchbasics.training._callbacks import Callback, check_hook_names
 from torchbasics.training._checkpoint import load_checkpoint, save_checkpoint, set_rng_states
@@ -204,8 +205,10 @@ class Trainer:
         use_scaler = self._amp_dtype == torch.float16
         self.grad_scaler = torch.amp.GradScaler(self.device.type) if use_scaler else None
         self._loss_kind = loss_kind(loss_fn)
-        self._loss_name = type(loss_fn).__name__ if isinstance(loss_fn, nn.Module) else getattr(
-            loss_fn, "__name__", "the loss"
+        self._loss_name = (
+            type(loss_fn).__name__
+            if isinstance(loss_fn, nn.Module)
+            else getattr(loss_fn, "__name__", "the loss")
         )
 
         self.history: History = {}
@@ -299,7 +302,7 @@ class Trainer:
 
     def _run_epoch(self, train_loader: Iterable[Any], val_loader: Iterable[Any] | None) -> None:
         self._call("on_epoch_start")
-        sampler = getattr(train_loader, "sampler", None)
+        sampler: Any = getattr(train_loader, "sampler", None)
         if hasattr(sampler, "set_epoch"):
             sampler.set_epoch(self.epoch)  # a new shuffle each epoch under DDP
         learning_rate = self.optimizer.param_groups[0]["lr"]
@@ -443,6 +446,7 @@ class Trainer:
         """
         self.model.eval()
         outputs = []
+        kwargs: dict[str, Any]
         for batch in self._bar(loader, "predict", leave=False):
             batch = to_device(batch, self.device)
             if isinstance(batch, torch.Tensor):
@@ -561,8 +565,10 @@ class Trainer:
         if isinstance(batch, Mapping):
             key = self.target_key or next((k for k in _TARGET_KEYS if k in batch), None)
             if key is None or key not in batch:
-                wanted = repr(self.target_key) if self.target_key else "one of " + ", ".join(
-                    map(repr, _TARGET_KEYS)
+                wanted = (
+                    repr(self.target_key)
+                    if self.target_key
+                    else "one of " + ", ".join(map(repr, _TARGET_KEYS))
                 )
                 raise ValueError(
                     f"dict batch with keys {sorted(batch)} has no target: expected "
@@ -620,8 +626,9 @@ class _Totals:
         sums = list(self.sums.values())
         count = self.count
         if reduce:  # sum over all processes, so every process gets the global means
-            totals = all_reduce_sum(torch.tensor([*sums, count], dtype=torch.float64,
-                                                 device=_reduce_device()))
+            totals = all_reduce_sum(
+                torch.tensor([*sums, count], dtype=torch.float64, device=_reduce_device())
+            )
             *sums, count = totals.tolist()
         if count == 0:
             raise ValueError("the loader yielded no batches")
@@ -670,17 +677,15 @@ def _check_arguments(
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
     if not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+        raise TypeError(
+            f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
+        )
     if not callable(loss_fn):
         raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
-    if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or max_epochs < 1:
-        raise ValueError(f"max_epochs must be an int >= 1, got {max_epochs!r}")
-    if grad_clip is not None and (
-        isinstance(grad_clip, bool) or not isinstance(grad_clip, int | float) or not grad_clip > 0
-    ):
-        raise ValueError(f"grad_clip must be a number > 0 or None, got {grad_clip!r}")
-    if scheduler_interval not in ("epoch", "step"):
-        raise ValueError(f"scheduler_interval must be 'epoch' or 'step', got {scheduler_interval!r}")
+    check_int(max_epochs, "max_epochs", minimum=1)
+    if grad_clip is not None:
+        check_number(grad_clip, "grad_clip", minimum=0, inclusive=False)
+    check_choice(scheduler_interval, "scheduler_interval", ("epoch", "step"))
 
 
 def _checked_callbacks(callbacks: Iterable[Callback]) -> list[Callback]:
@@ -707,7 +712,9 @@ def _checked_metrics(metrics: Mapping[str, Metric] | None) -> dict[str, Metric]:
         )
     for name, metric in metrics.items():
         if not isinstance(name, str) or not name.isidentifier() or name in ("loss", "lr", "epoch"):
-            raise ValueError(f"metric names must be identifiers other than loss/lr/epoch, got {name!r}")
+            raise ValueError(
+                f"metric names must be identifiers other than loss/lr/epoch, got {name!r}"
+            )
         if not callable(metric):
             raise TypeError(f"metric {name!r} is not callable")
     return dict(metrics)
