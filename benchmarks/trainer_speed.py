@@ -96,7 +96,7 @@ def with_trainer(train: TensorDataset, val: TensorDataset, device: torch.device)
 
 
 def with_lightning(train: TensorDataset, val: TensorDataset, device: torch.device) -> float:
-    import lightning as L  # noqa: N812 (the name Lightning's docs use)
+    import lightning as L
 
     class Module(L.LightningModule):
         def __init__(self) -> None:

@@ -24,8 +24,7 @@ _FENCE = re.compile(
 def pycon_fences(markdown: str) -> str:
     """Re-label ```` ```python ```` fences whose first line is a ``>>>`` prompt."""
     return _FENCE.sub(
-        lambda m: f"{m['indent']}{m['fence']}pycon\n{m['body']}"
-        f"{m['indent']}{m['fence']}",
+        lambda m: f"{m['indent']}{m['fence']}pycon\n{m['body']}{m['indent']}{m['fence']}",
         markdown,
     )
 

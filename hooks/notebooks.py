@@ -40,7 +40,7 @@ from mkdocs.utils import get_relative_url
 for _name in [m for m in sys.modules if m.partition(".")[0] == "coursebuild"]:
     del sys.modules[_name]
 
-from coursebuild import cache_root, write_atomically  # noqa: E402
+from coursebuild import cache_root, write_atomically
 from coursebuild.execution import (
     ExecutionCache,
     ExecutionOptions,
@@ -147,9 +147,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             for p in pending
         ]
         cache = ExecutionCache(_cache_root(config))
-        _run.keys.update(
-            ensure_executed(tutorials, cache, options, docs_dir, _run.execution_env)
-        )
+        _run.keys.update(ensure_executed(tutorials, cache, options, docs_dir, _run.execution_env))
         if not _run.pruned:
             cache.prune(_run.keys.values())
             # code cells parsed from sources: re-parsed (80 ms) if a week old

@@ -87,7 +87,7 @@ def entries_under(
     """The entries located under ``root`` (and under none of ``other_roots``),
     with locations made relative to ``root``."""
     return [
-        {**entry, "location": entry["location"][len(root):]}
+        {**entry, "location": entry["location"][len(root) :]}
         for entry in entries
         if entry["location"].startswith(root)
         and not any(r and entry["location"].startswith(r) for r in other_roots)
@@ -97,9 +97,7 @@ def entries_under(
 def search_config(plugin_config: Mapping[str, Any], lang: str) -> dict[str, Any]:
     """The index ``config`` for ``lang``: the plugin's separator and fields,
     ``LUNR[lang]``'s language and pipeline."""
-    config = {
-        key: plugin_config[key] for key in ("lang", "separator", "pipeline", "fields")
-    }
+    config = {key: plugin_config[key] for key in ("lang", "separator", "pipeline", "fields")}
     config.update(LUNR.get(lang, {"lang": [lang]}))
     return config
 
@@ -124,7 +122,7 @@ def rebase_config(html: str, root: str) -> str:
     # as Jinja's `tojson` wrote it: sorted keys, HTML-unsafe characters escaped
     # (str(): `Markup + str` would escape the rest of the page)
     script = str(htmlsafe_json_dumps(data, sort_keys=True))
-    return html[: match.start(2)] + script + html[match.end(2):]
+    return html[: match.start(2)] + script + html[match.end(2) :]
 
 
 # --------------------------------------------------------------------------

@@ -147,14 +147,20 @@ def check_parity(code: dict[Path, list[str]], relative_to: Path) -> list[str]:
     """
     (ref_path, expected), *others = code.items()
     for path, actual in others:
-        for i, (want, got) in enumerate(zip(expected, actual), start=1):
+        # zip stops at the shorter list; a count mismatch is reported below
+        for i, (want, got) in enumerate(zip(expected, actual, strict=False), start=1):
             if want != got:
                 diff = "\n".join(
-                    list(difflib.unified_diff(
-                        want.splitlines(), got.splitlines(), lineterm="", n=1,
-                        fromfile=_rel(ref_path, relative_to),
-                        tofile=_rel(path, relative_to),
-                    ))[:14]
+                    list(
+                        difflib.unified_diff(
+                            want.splitlines(),
+                            got.splitlines(),
+                            lineterm="",
+                            n=1,
+                            fromfile=_rel(ref_path, relative_to),
+                            tofile=_rel(path, relative_to),
+                        )
+                    )[:14]
                 )
                 raise CodeMismatchError(
                     f"{_rel(path, relative_to)}: code cell {i} differs from "
@@ -253,9 +259,7 @@ def environment_fingerprint(distributions: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def execution_key(
-    code: Sequence[str], environment: str, options: ExecutionOptions
-) -> str:
+def execution_key(code: Sequence[str], environment: str, options: ExecutionOptions) -> str:
     """The cache key of one execution (see the module docstring)."""
     payload = {"code": list(code), "environment": environment, "options": asdict(options)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -305,10 +309,10 @@ def prune_directory(directory: Path, used: set[Path], now: float | None = None) 
     removed = []
     if directory.is_dir():
         for path in directory.iterdir():
-            if path not in used and path.is_file():
-                if now - path.stat().st_mtime > PRUNE_AFTER_SECONDS:
-                    path.unlink(missing_ok=True)
-                    removed.append(path)
+            old = path.is_file() and now - path.stat().st_mtime > PRUNE_AFTER_SECONDS
+            if path not in used and old:
+                path.unlink(missing_ok=True)
+                removed.append(path)
     return removed
 
 
@@ -358,9 +362,7 @@ def kernel_environment(workers: int, cpus: int | None = None) -> dict[str, str]:
 
 def _error_cell(notebook: NotebookNode) -> tuple[int, str] | None:
     """The first code cell with an error output: (number, error text)."""
-    for i, cell in enumerate(
-        (c for c in notebook.cells if c.cell_type == "code"), start=1
-    ):
+    for i, cell in enumerate((c for c in notebook.cells if c.cell_type == "code"), start=1):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 return i, f"{out.get('ename')}: {out.get('evalue')}"
@@ -386,9 +388,7 @@ async def _execute(
         except nbclient.exceptions.CellExecutionError as err:
             where = _error_cell(notebook)
             cell = f" in code cell {where[0]}" if where else ""
-            raise TutorialExecutionError(
-                f"Tutorial {job.src_uri} failed{cell}:\n{err}"
-            ) from None
+            raise TutorialExecutionError(f"Tutorial {job.src_uri} failed{cell}:\n{err}") from None
         except nbclient.exceptions.CellTimeoutError as err:
             raise TutorialExecutionError(
                 f"Tutorial {job.src_uri} timed out ({options.timeout} s per cell): {err}"
@@ -423,7 +423,10 @@ def execute_all(
     log.info(
         "Executing %d tutorial%s on %d worker%s; later builds reuse the results "
         "until a tutorial's code, torchbasics or the environment changes",
-        total, "s" * (total != 1), workers, "s" * (workers != 1),
+        total,
+        "s" * (total != 1),
+        workers,
+        "s" * (workers != 1),
     )
 
     async def run_all() -> list[ExecutionRecord | BaseException]:
@@ -443,7 +446,10 @@ def execute_all(
                 assert record is not None
                 log.info(
                     "Executed tutorial %s in %.1f s (%d of %d done, %.0f s elapsed)",
-                    job.src_uri, record.seconds, done, total,
+                    job.src_uri,
+                    record.seconds,
+                    done,
+                    total,
                     time.perf_counter() - start,
                 )
                 return record

@@ -71,10 +71,7 @@ def fix_headings(content: str) -> tuple[str, list[TocToken]]:
         name = html.escape(text, quote=False)
         flat.append({"level": level, "id": slug, "name": name, "children": []})
         body = _ANCHOR.sub(f'<a class="anchor-link" href="#{slug}">', body)
-        return (
-            f'<h{level}{match["pre"]} id="{slug}"{match["post"]}>'
-            f"{body}</h{level}>"
-        )
+        return f'<h{level}{match["pre"]} id="{slug}"{match["post"]}>{body}</h{level}>'
 
     content = _HEADING.sub(replace, content)
     return content, _nest(flat)

@@ -57,9 +57,7 @@ def page_uri(norm_src_uri: str, lang: str, default: str, use_dirs: bool) -> str:
     return dest if lang == default else f"{lang}/{dest}"
 
 
-def language_sources(
-    norm_src_uri: str, docs_dir: Path, languages: Languages
-) -> dict[str, Path]:
+def language_sources(norm_src_uri: str, docs_dir: Path, languages: Languages) -> dict[str, Path]:
     """Each built language's source of one tutorial, where that source exists."""
     found = {}
     for lang in languages.built:

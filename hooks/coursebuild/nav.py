@@ -64,7 +64,7 @@ class NavError(ValueError):
     """``mkdocs.yml`` has a nav or i18n setting this module does not understand."""
 
 
-class _TolerantLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML has no stubs here
+class _TolerantLoader(yaml.SafeLoader):
     """Safe YAML that reads any tag it does not know (``!!python/...``, ``!ENV``) as None."""
 
 
@@ -217,8 +217,7 @@ def _kind(source: str) -> Kind:
     kind = KINDS.get(path.parts[0]) if len(path.parts) > 1 else None
     if kind is None:
         raise NavError(
-            f"{source}: no page kind for its folder; add the folder to "
-            "coursebuild.nav.KINDS"
+            f"{source}: no page kind for its folder; add the folder to coursebuild.nav.KINDS"
         )
     return kind
 
@@ -238,9 +237,7 @@ def _languages(
     structure = i18n.get("docs_structure", "suffix")
     if structure != "suffix":
         raise NavError(f"i18n docs_structure is {structure!r}; only 'suffix' is read")
-    built = [
-        lang for lang in i18n.get("languages") or [] if lang.get("build", True) is not False
-    ]
+    built = [lang for lang in i18n.get("languages") or [] if lang.get("build", True) is not False]
     if not built:
         raise NavError("the i18n plugin builds no language")
     defaults = [lang for lang in built if lang.get("default")]
@@ -315,13 +312,8 @@ def parse_nav(config: Mapping[str, Any], docs_dir: Path) -> Nav:
                 title=title,
                 section=section,
                 kind=_kind(source),
-                sources={
-                    lang: _language_source(source, lang, default) for lang in languages
-                },
-                urls={
-                    lang: _url(source, lang, default, directory_urls)
-                    for lang in languages
-                },
+                sources={lang: _language_source(source, lang, default) for lang in languages},
+                urls={lang: _url(source, lang, default, directory_urls) for lang in languages},
                 titles=titles,
             )
         )

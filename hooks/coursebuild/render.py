@@ -59,9 +59,7 @@ def merge_outputs(notebook: NotebookNode, executed: NotebookNode | None) -> Note
     """
     merged = copy_notebook(notebook)
     ours = [c for c in merged.cells if c.cell_type == "code"]
-    theirs = (
-        [c for c in executed.cells if c.cell_type == "code"] if executed is not None else []
-    )
+    theirs = [c for c in executed.cells if c.cell_type == "code"] if executed is not None else []
     if executed is not None and [c.source for c in ours] != [c.source for c in theirs]:
         raise ValueError("the executed notebook's code cells differ from this notebook's")
     for i, cell in enumerate(ours):
