@@ -356,6 +356,12 @@ print(
 # printed, and shown in the plot title. The matrices are created directly on
 # the device being timed, so no transfer between devices is included.
 #
+# This site was built on a machine without a GPU, so the table and the plots on
+# this page show the CPU only, and the `vs cpu` column, the CPU compared with
+# itself, is always 1.0x. The accelerator's rows and curves appear when you run
+# this notebook yourself on a machine with a GPU, and their numbers are then
+# measured on that machine.
+#
 # Multiplying two `n × n` matrices takes about `2n³` floating-point operations
 # (multiplications plus additions), so `2n³` divided by the time gives the
 # throughput in GFLOP/s. The `vs cpu` column says how many times faster than
@@ -401,10 +407,10 @@ for i, n in enumerate(sizes):
 #   time for large `n` grows by close to that factor.
 # - Throughput is low for small matrices: fixed costs such as the function call
 #   take up most of the time, not the arithmetic.
-# - With an accelerator, find where the two curves start to pull apart. A GPU
-#   pays a fixed cost to start each piece of work, so on small matrices it may
-#   be barely faster than the CPU, or even slower; the gap grows with the size
-#   of the matrices.
+# - If the machine you run this on has an accelerator, find where the two
+#   curves start to pull apart. A GPU pays a fixed cost to start each piece of
+#   work, so on small matrices it may be barely faster than the CPU, or even
+#   slower; the gap grows with the size of the matrices.
 # - The numbers differ from machine to machine: the number of CPU cores, the
 #   linear-algebra library (BLAS) and the kind of GPU all matter.
 

@@ -59,7 +59,7 @@ print(f"\nthis notebook computes on: {device}")
 # %% [markdown]
 # ## Data with a known answer
 #
-# The cell makes 1000 examples with two features each, computes their
+# The cell makes 1000 samples with two features each, computes their
 # targets with a chosen weight and bias, and adds a little noise. If
 # training works, the model must recover this weight and bias. The data is
 # made on the CPU, and the copies used for training, `X_dev` and `y_dev`,
@@ -145,13 +145,80 @@ except RuntimeError as err:
     print("forward pass failed:", str(err).splitlines()[0])
 
 # %% [markdown]
+# ## Gradient descent, one step at a time
+#
+# Before the training loop, a picture of what gradient descent does on a
+# function of a single parameter. Instead of a loss, the cell lowers
+# `f(w) = (w - 3)^2 + 1`, whose minimum is at `w = 3`, starting from `w = 0`.
+# At every step `descend` gets the derivative `f'(w)` from autograd and moves
+# `w` by `lr * f'(w)` against it. The line that changes the weight is inside
+# `torch.no_grad()`, so that it is not recorded in the graph. The output lists
+# `w`, `f(w)` and the slope at every step for a learning rate of 0.1.
+
+# %%
+def f(w):
+    return (w - 3) ** 2 + 1
+
+
+def descend(w, lr, steps):
+    w = torch.tensor(w, requires_grad=True)
+    path = []  # (w, f(w), slope) before each step
+    for _ in range(steps):
+        loss = f(w)
+        loss.backward()  # w.grad = f'(w)
+        path.append((w.item(), loss.item(), w.grad.item()))
+        with torch.no_grad():
+            w -= lr * w.grad  # a step against the slope
+        w.grad = None
+    return path
+
+
+paths = {lr: descend(0.0, lr, steps=6) for lr in (0.1, 0.9)}
+print(f"{'step':>4} {'w':>7} {'f(w)':>7} {'slope':>7}   (lr 0.1)")
+for step, (w, loss, slope) in enumerate(paths[0.1]):
+    print(f"{step:>4} {w:>7.3f} {loss:>7.3f} {slope:>+7.3f}")
+
+grid = torch.linspace(-1, 7, 200)
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+for ax, (lr, path) in zip(axes, paths.items()):
+    ax.plot(grid, f(grid), color="gray", label="f(w) = (w - 3)^2 + 1")
+    w0, f0, slope0 = path[0]
+    near = torch.tensor([w0 - 1.0, w0 + 1.5])
+    ax.plot(near, f0 + slope0 * (near - w0), "--", label="tangent at the start")
+    ax.plot([p[0] for p in path], [p[1] for p in path], "o-", label="steps")
+    ax.set_title(f"gradient descent, lr = {lr}")
+    ax.set_xlabel("w")
+    ax.legend()
+axes[0].set_ylabel("f(w)")
+fig.tight_layout()
+plt.show()
+
+
+# %% [markdown]
+# The dashed line is the tangent at the starting point; its slope is `f'(0)`.
+# The tangent falls to the right, that is the slope is negative, so the loss
+# goes down when `w` grows, and the update `w - lr * f'(w)` does exactly that.
+# In the left plot the slope gets smaller near the minimum, and so do the
+# steps. The right plot has too large a learning rate: every step jumps over
+# the minimum and lands on the other side, so `w` swings from side to side and
+# closes in slowly. A still larger learning rate makes the swings grow until
+# they diverge (see the example in the
+# [lecture](../lectures/w1-2-linear-regression.md#gradient-descent)).
+#
+# The training loop below computes the gradient from the whole data at every
+# step, so it is gradient descent; the `Trainer`, which updates after every
+# minibatch, does stochastic gradient descent (SGD).
+
+# %% [markdown]
 # ## The training loop
 #
 # `train_full_batch` is the training loop of the lecture. It uses the whole
 # data set in every iteration, so one iteration is one epoch, and each
 # iteration runs the four steps: forward pass, loss, backward pass and
 # optimizer step, preceded by `zero_grad()` to clear the last gradients. The
-# optimizer is SGD with a learning rate of 0.1. Each epoch, the loss and the
+# optimizer is `torch.optim.SGD` with a learning rate of 0.1, but since every
+# step takes the gradient of the whole data, what it does is the gradient
+# descent of the previous section. Each epoch, the loss and the
 # parameter values are recorded in `history`, under the key names
 # `"epoch"` and `"train_loss"` that `plot_history` can draw directly.
 # `zero_grad=False` is there to see what happens when that line is
@@ -332,8 +399,10 @@ plt.show()
 # those learned in the previous section.
 #
 # The `Trainer` runs the same four steps inside, but for every minibatch a
-# `DataLoader` hands out. Here minibatches hold 32 examples, so the
-# parameters are updated many times per epoch, and fewer epochs are enough.
+# `DataLoader` hands out. `TensorDataset(X, y)` bundles `X` and `y` into a
+# data set whose sample `i` is `(X[i], y[i])`, and the `DataLoader` shuffles
+# it into minibatches of 32. The parameters are updated many times per epoch
+# (stochastic gradient descent), so fewer epochs are enough.
 # The table in the output shows all four recovering the same answer to two
 # decimals.
 
@@ -387,7 +456,11 @@ plt.show()
 # The lecture blamed strong correlation between features for the slow
 # convergence of some weights under gradient descent. The cell below finds
 # the pair of features with the largest absolute correlation coefficient in
-# the training data.
+# the training data. The last line is the condition number: how many times,
+# at most, a small error in the input can grow in the answer. It grows as the
+# features become more strongly correlated. The line shows the condition
+# number of `X_train` and that of `X_train.T @ X_train`, the matrix in the
+# normal equation `XᵀX w = Xᵀy`.
 
 # %%
 feature_names = sklearn_diabetes().feature_names
@@ -402,11 +475,15 @@ corr = torch.corrcoef(X_train.T).abs().fill_diagonal_(0)  # (10, 10)
 i, j = divmod(corr.argmax().item(), corr.shape[1])
 print(f"most correlated pair: {feature_names[i]} and {feature_names[j]},"
       f" |r| = {corr[i, j].item():.2f}")
+cond_X = torch.linalg.cond(X_train).item()
+cond_XtX = torch.linalg.cond(X_train.T @ X_train).item()
+print(f"condition number: X_train {cond_X:.0f}, X_train.T @ X_train {cond_XtX:.0f}")
 
 # %% [markdown]
 # `LinearRegression(10)` is trained with the `Trainer`: minibatches of 32,
 # SGD, and the coefficient of determination R² (`r2_score`) recorded as a
-# metric. The validation data is evaluated as one batch. The left plot shows
+# metric. R² is 1 for a perfect fit and 0 for always predicting the mean;
+# anything worse than that is negative. The validation data is evaluated as one batch. The left plot shows
 # the loss and the right one R²; the star marks the epoch with the best
 # validation value. The targets are in their original units, so the loss
 # (MSE) is a large number.
@@ -430,10 +507,15 @@ plot_history(history, metrics=["loss", "r2"])
 # %% [markdown]
 # ## Gradient descent and the closed form
 #
-# scikit-learn's `LinearRegression` solves the normal equation and computes,
-# in one go, the weights that minimise the training squared error exactly.
-# It is fitted on the same training data, and the two methods are compared
-# on the same test data. `trainer.predict` collects the model's outputs on
+# scikit-learn's `LinearRegression` computes, in one go and without
+# iterating, the weights that minimise the training squared error exactly. It
+# does not solve the normal equation as written: it solves the problem with
+# `scipy.linalg.lstsq`, from the singular value decomposition (SVD) of `X`.
+# As the previous cell's output shows, the condition number of `XᵀX` is the
+# square of that of `X`, so going through `XᵀX` can magnify rounding errors
+# that much more. It is fitted on the same training data, and the two methods
+# are compared on the same test data. The split is the lecture's, so
+# scikit-learn's numbers are the same as in the lecture's output. `trainer.predict` collects the model's outputs on
 # the CPU.
 #
 # The closed form is the minimum of the training MSE, so gradient descent's
@@ -630,6 +712,9 @@ plt.show()
 #   `nn.Parameter`. An unregistered tensor may receive gradients, but the
 #   optimizer does not update it, it is not in the `state_dict`, and it does
 #   not follow `.to(device)`.
+# - Gradient descent moves the parameters against the gradient, by the
+#   gradient times the learning rate. With too large a learning rate it jumps
+#   over the minimum, swinging from side to side or diverging.
 # - A training iteration is `zero_grad()`, forward pass, loss, `backward()`,
 #   `step()`. Without `zero_grad()` the gradients pile up and training does
 #   not converge.

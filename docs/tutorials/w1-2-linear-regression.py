@@ -58,7 +58,7 @@ print(f"\nthis notebook computes on: {device}")
 # %% [markdown]
 # ## 답을 아는 데이터
 #
-# 특성(feature)이 두 개인 예제 1000개를 만들고, 정해 둔 가중치(weight)와
+# 특성(feature)이 두 개인 샘플(sample) 1000개를 만들고, 정해 둔 가중치(weight)와
 # 편향(bias)으로 정답을 계산한 뒤 작은 잡음(noise)을 더합니다. 학습이
 # 제대로 되었다면 모델은 이 가중치와 편향을 되찾아야 합니다. 데이터는 CPU에서
 # 만들고, 학습에 쓸 복사본 `X_dev`, `y_dev`를 `device`에 둡니다.
@@ -141,13 +141,77 @@ except RuntimeError as err:
     print("forward pass failed:", str(err).splitlines()[0])
 
 # %% [markdown]
+# ## 경사 하강법 한 걸음씩 보기
+#
+# 학습 루프로 들어가기 전에, 파라미터가 하나뿐인 함수에서 경사 하강법이 무엇을
+# 하는지 그림으로 봅니다. 손실 대신 최솟값이 `w = 3`에 있는
+# `f(w) = (w - 3)^2 + 1`을 `w = 0`에서 출발해 줄입니다. `descend`는 걸음마다
+# autograd로 기울기 `f'(w)`를 구하고, `w`를 `lr * f'(w)`만큼 기울기와 반대
+# 방향으로 옮깁니다. 가중치를 고치는 줄은 `torch.no_grad()` 안에 두어 그래프에
+# 기록되지 않게 합니다. 출력은 학습률(learning rate) 0.1일 때 걸음마다의 `w`,
+# `f(w)`, 기울기(slope)입니다.
+
+# %%
+def f(w):
+    return (w - 3) ** 2 + 1
+
+
+def descend(w, lr, steps):
+    w = torch.tensor(w, requires_grad=True)
+    path = []  # (w, f(w), slope) before each step
+    for _ in range(steps):
+        loss = f(w)
+        loss.backward()  # w.grad = f'(w)
+        path.append((w.item(), loss.item(), w.grad.item()))
+        with torch.no_grad():
+            w -= lr * w.grad  # a step against the slope
+        w.grad = None
+    return path
+
+
+paths = {lr: descend(0.0, lr, steps=6) for lr in (0.1, 0.9)}
+print(f"{'step':>4} {'w':>7} {'f(w)':>7} {'slope':>7}   (lr 0.1)")
+for step, (w, loss, slope) in enumerate(paths[0.1]):
+    print(f"{step:>4} {w:>7.3f} {loss:>7.3f} {slope:>+7.3f}")
+
+grid = torch.linspace(-1, 7, 200)
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+for ax, (lr, path) in zip(axes, paths.items()):
+    ax.plot(grid, f(grid), color="gray", label="f(w) = (w - 3)^2 + 1")
+    w0, f0, slope0 = path[0]
+    near = torch.tensor([w0 - 1.0, w0 + 1.5])
+    ax.plot(near, f0 + slope0 * (near - w0), "--", label="tangent at the start")
+    ax.plot([p[0] for p in path], [p[1] for p in path], "o-", label="steps")
+    ax.set_title(f"gradient descent, lr = {lr}")
+    ax.set_xlabel("w")
+    ax.legend()
+axes[0].set_ylabel("f(w)")
+fig.tight_layout()
+plt.show()
+
+
+# %% [markdown]
+# 점선은 출발점에서 그은 접선(tangent)이고, 그 기울기가 `f'(0)`입니다. 접선이
+# 오른쪽으로 내려가므로, 곧 기울기가 음수이므로 `w`를 늘려야 손실이 줄어듭니다.
+# 갱신 `w - lr * f'(w)`가 바로 그렇게 합니다. 왼쪽 그림에서는 최솟값에
+# 가까워질수록 기울기가 작아져 걸음도 짧아집니다. 오른쪽 그림은 학습률이 너무 큰
+# 경우입니다. 걸음마다 최솟값을 건너뛰어 반대편에 떨어지고, 양쪽을 오가며 천천히
+# 다가갑니다. 학습률을 더 키우면 오가는 폭이 점점 커져 발산합니다
+# ([강의](../lectures/w1-2-linear-regression.md#gradient-descent)의 예제 참고).
+#
+# 아래의 학습 루프는 걸음마다 데이터 전체로 기울기를 구하므로 경사 하강법이고,
+# 미니배치(minibatch)마다 갱신하는 `Trainer`는 확률적 경사 하강법(stochastic
+# gradient descent, SGD)입니다.
+
+# %% [markdown]
 # ## 학습 루프
 #
 # `train_full_batch`는 강의의 학습 루프입니다. 매 반복마다 데이터 전체를
 # 쓰므로 반복 한 번이 에포크(epoch) 하나이고, 반복마다 네 단계를 실행합니다.
 # 순전파(forward pass), 손실(loss) 계산, 역전파(backward pass), 옵티마이저
 # 단계(optimizer step)이며, 그 앞에서 `zero_grad()`로 지난 기울기를 지웁니다.
-# 옵티마이저는 학습률(learning rate) 0.1의 SGD입니다. 에포크마다 손실과
+# 옵티마이저는 학습률 0.1의 `torch.optim.SGD`이지만, 걸음마다 데이터 전체로
+# 기울기를 구하므로 하는 일은 앞 절의 경사 하강법입니다. 에포크마다 손실과
 # 파라미터 값을 `history`에 기록하는데, `plot_history`가 그대로 그릴 수 있도록
 # 키 이름을 `"epoch"`와 `"train_loss"`로 정합니다. `zero_grad=False`는 이 줄을
 # 빠뜨렸을 때를 보려고 둔 인자입니다.
@@ -319,10 +383,11 @@ plt.show()
 # `LinearModel`의 값은 앞 절에서 학습한 결과입니다.
 #
 # `Trainer`도 안에서는 같은 네 단계를 실행합니다. 다른 점은 `DataLoader`가
-# 내주는 미니배치(minibatch)마다 실행한다는 것입니다. 여기서는 32개씩 묶으므로
-# 에포크 하나에 파라미터가 여러 번 갱신되고, 그래서 더 적은 에포크로 충분합니다.
-# 출력의 표에서 네 가지 방법 모두 같은 답을 소수 둘째 자리까지 되찾은 것을
-# 확인할 수 있습니다.
+# 내주는 미니배치마다 실행한다는 것입니다. `TensorDataset(X, y)`는 `X`와 `y`를
+# 묶어 `i`번째 샘플로 `(X[i], y[i])`를 돌려주는 데이터셋이고, `DataLoader`는 이것을
+# 섞어 32개씩 묶습니다. 에포크 하나에 파라미터가 여러 번 갱신되므로(확률적 경사
+# 하강법) 더 적은 에포크로 충분합니다. 출력의 표에서 네 가지 방법 모두 같은 답을
+# 소수 둘째 자리까지 되찾은 것을 확인할 수 있습니다.
 
 # %%
 learned = {"true values": [w1, w2, true_b], "LinearModel": scratch_values}
@@ -371,7 +436,11 @@ plt.show()
 #
 # 강의에서 경사 하강법이 일부 가중치에서 느리게 수렴하는 이유로 특성 사이의
 # 강한 상관을 들었습니다. 아래 셀은 학습 데이터에서 상관계수(correlation
-# coefficient)의 절댓값이 가장 큰 특성 쌍을 찾아 출력합니다.
+# coefficient)의 절댓값이 가장 큰 특성 쌍을 찾아 출력합니다. 마지막 줄은
+# 조건수(condition number)입니다. 입력의 작은 오차가 답에서 최대 몇 배로 커질 수
+# 있는지를 나타내며, 특성끼리 강하게 상관될수록 커집니다. `X_train`의 조건수와,
+# 정규 방정식(normal equation) `XᵀX w = Xᵀy`에 들어가는 `X_train.T @ X_train`의
+# 조건수를 함께 출력합니다.
 
 # %%
 feature_names = sklearn_diabetes().feature_names
@@ -386,12 +455,16 @@ corr = torch.corrcoef(X_train.T).abs().fill_diagonal_(0)  # (10, 10)
 i, j = divmod(corr.argmax().item(), corr.shape[1])
 print(f"most correlated pair: {feature_names[i]} and {feature_names[j]},"
       f" |r| = {corr[i, j].item():.2f}")
+cond_X = torch.linalg.cond(X_train).item()
+cond_XtX = torch.linalg.cond(X_train.T @ X_train).item()
+print(f"condition number: X_train {cond_X:.0f}, X_train.T @ X_train {cond_XtX:.0f}")
 
 # %% [markdown]
 # `LinearRegression(10)`을 `Trainer`로 학습합니다. 미니배치는 32개, 옵티마이저는
 # SGD이고, `metrics`로 결정 계수(coefficient of determination)
-# R²(`r2_score`)를 함께 기록합니다. 검증 데이터는 한 배치로 평가합니다. 왼쪽은
-# 손실, 오른쪽은 R²의 곡선이며, 별표는 검증 값이 가장 좋았던 에포크입니다.
+# R²(`r2_score`)를 함께 기록합니다. R²는 1이면 완벽하고, 0이면 늘 평균을 예측한
+# 것과 같으며, 그보다 못하면 음수가 됩니다. 검증 데이터는 한 배치로 평가합니다.
+# 왼쪽은 손실, 오른쪽은 R²의 곡선이며, 별표는 검증 값이 가장 좋았던 에포크입니다.
 # 정답의 단위가 그대로라 손실(MSE)은 큰 수입니다.
 
 # %%
@@ -413,10 +486,14 @@ plot_history(history, metrics=["loss", "r2"])
 # %% [markdown]
 # ## 경사 하강법과 닫힌 형태의 해
 #
-# scikit-learn의 `LinearRegression`은 정규 방정식을 풀어 학습 데이터의 제곱
-# 오차를 정확히 최소화하는 가중치를 한 번에 계산합니다. 같은 학습 데이터로
-# 맞추고, 같은 시험 데이터에서 두 방법을 비교합니다. `trainer.predict`는 모델의
-# 출력을 CPU로 모아 돌려줍니다.
+# scikit-learn의 `LinearRegression`은 학습 데이터의 제곱 오차를 정확히
+# 최소화하는 가중치를 반복 없이 한 번에 계산합니다. 이때 정규 방정식을 그대로
+# 풀지 않고, `scipy.linalg.lstsq`로 `X`를 특잇값 분해(singular value
+# decomposition, SVD)해 풉니다. 앞 셀의 출력에서 보듯 `XᵀX`의 조건수는 `X`의
+# 조건수의 제곱이어서, `XᵀX`를 거치면 반올림 오차가 그만큼 더 크게 불어날 수
+# 있기 때문입니다. 같은 학습 데이터로 맞추고, 같은 시험 데이터에서 두 방법을
+# 비교합니다. 분할이 강의와 같으므로 scikit-learn 쪽 숫자는 강의의 출력과
+# 같습니다. `trainer.predict`는 모델의 출력을 CPU로 모아 돌려줍니다.
 #
 # 닫힌 형태의 해는 학습 MSE의 최솟값이므로, 표에서 경사 하강법의 학습 MSE는
 # 그보다 낮을 수 없습니다. 시험 R²는 처음 보는 데이터에서의 성능이라 어느 쪽이
@@ -440,8 +517,8 @@ for name, p_train, p_test in [
 
 # %% [markdown]
 # 왼쪽 그림은 시험 데이터에서 두 방법의 예측을 정답에 대해 그린 것입니다.
-# 점선 위에 있으면 정확한 예측입니다. 두 방법의 점이 거의 겹치는 것에서 예측이
-# 거의 같다는 것을 볼 수 있습니다. 오른쪽 그림은 특성마다 두 방법의 가중치를
+# 점선 위에 있으면 정확한 예측입니다. 두 방법의 점이 거의 겹치므로 예측도 거의
+# 같습니다. 오른쪽 그림은 특성마다 두 방법의 가중치를
 # 비교합니다. 예측은 거의 같은데도 일부 가중치는 크게 다를 수 있습니다. 차이가
 # 나는 곳은 혈액 검사 수치(`s1`부터 `s6`)처럼 서로 상관된 특성들입니다. 앞에서
 # 찾은 가장 강하게 상관된 쌍을 보십시오. 이런 특성들에서는 한 가중치를 늘리고
@@ -477,7 +554,7 @@ plt.show()
 # ## 표준화하지 않으면
 #
 # scikit-learn은 당뇨병 데이터의 특성을 미리 평균 0으로 맞추고 아주 작은
-# 크기로 줄여 둡니다. 이 특성을 표준화하지 않고 그대로 쓰면 어떻게 됩니까?
+# 크기로 줄여 둡니다. 이 특성을 표준화하지 않고 그대로 쓰면 어떻게 될까요?
 # 아래 셀은 같은 분할(같은 `seed`)을 `standardize=False`로 만들어, 표준화한
 # 특성과 그대로의 특성에서 `nn.Linear`를 같은 학습률과 같은 에포크 수로
 # 학습합니다. 특성이 작으면 손실의 기울기도 작아 가중치가 거의 움직이지
@@ -604,6 +681,8 @@ plt.show()
 # - 모듈은 `nn.Parameter`로 감싼 텐서만 파라미터로 등록합니다. 등록되지 않은
 #   텐서는 기울기를 받아도 옵티마이저가 고치지 않고, `state_dict`에도 없으며,
 #   `.to(device)`를 따라가지 않습니다.
+# - 경사 하강법은 파라미터를 기울기와 반대 방향으로, 기울기에 학습률을 곱한
+#   만큼 옮깁니다. 학습률이 너무 크면 최솟값을 건너뛰어 오가거나 발산합니다.
 # - 학습 반복은 `zero_grad()`, 순전파, 손실, `backward()`, `step()`입니다.
 #   `zero_grad()`를 빠뜨리면 기울기가 쌓여 학습이 수렴하지 않습니다.
 # - 직접 쓴 모듈, `nn.Linear`, `LinearRegression`, `Trainer`는 같은 루프를

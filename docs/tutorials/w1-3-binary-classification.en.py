@@ -146,6 +146,13 @@ plt.show()
 # smaller the gradient of the layers near the input. This is the vanishing
 # gradient problem. The derivative of ReLU is 1 for positive inputs.
 #
+# The data and the models come from the course library.
+# `make_two_classes(n, seed=...)` returns `n` points in the plane in the shape
+# of two interleaving half-moons, as a `TensorDataset` of the coordinates, of
+# shape `(n, 2)`, and the `float32` labels (0 or 1), of shape `(n, 1)`.
+# `MLP(in_features, hidden, out_features, activation=...)` is a network that
+# stacks a linear layer and an activation for each width listed in `hidden`
+# and ends with a linear layer without activation, so it outputs logits.
 # The cell below builds two `MLP`s with eight hidden layers of width 32 that
 # differ only in their activation function; with the same seed they also start
 # from the same weights. It backpropagates the loss on the half-moons data once
@@ -199,8 +206,10 @@ plt.show()
 # validation and a test set. The training loop is written by hand:
 # `train_one_epoch` clears the gradients, runs the forward pass, computes the
 # loss, runs the backward pass and updates the weights for each mini-batch;
-# `evaluate` only measures the loss and the accuracy, under `model.eval()` and
-# `torch.no_grad()`. The optimizer is Adam with a learning rate of 0.01.
+# `evaluate` only measures the loss and the accuracy. Inside `evaluate`,
+# `model.eval()` switches the layers to their evaluation behaviour, and the
+# `@torch.no_grad()` on the function stops the computation graph from being
+# built. The optimizer is Adam with a learning rate of 0.01.
 #
 # To see the effect of the number of epochs, the model is copied with
 # `copy.deepcopy` before training starts and after 2, 10 and 60 epochs. The
@@ -331,7 +340,8 @@ print(f"test loss {test_loss:.3f}, test accuracy {test_acc:.3f}")
 # dictionary. The `fit` function fixes the seed, so only the setting changes:
 # the initial weights and the shuffling order stay the same.
 #
-# First the batch size stays at 32 and the learning rate takes four values. For
+# First the batch size stays at 32 and the learning rate takes four values;
+# the largest, 4.0, is deliberately far too large. For
 # each setting the output gives the training loss, validation loss and
 # validation accuracy of the last epoch, and the time it took.
 
@@ -370,7 +380,7 @@ def report(label, history, seconds):
 
 
 lr_runs = {}
-for lr in (0.001, 0.01, 0.1, 2.0):
+for lr in (0.001, 0.01, 0.1, 4.0):
     lr_runs[lr] = fit(lr=lr)
     report(f"lr {lr}", *lr_runs[lr][1:])
 
@@ -402,15 +412,17 @@ plt.show()
 
 # %% [markdown]
 # - **Too small a learning rate**: the loss curve goes down slowly, and the
-#   same number of epochs is not enough to finish training. The boundary does
-#   not yet separate the moons properly either.
+#   same number of epochs is not enough to finish training. The boundary is
+#   roughly in place, but the loss is still high.
 # - **A suitable learning rate**: the loss goes down steadily. For this problem
 #   the two middle values qualify; the larger one goes down faster and
 #   flattens out earlier.
 # - **Too large a learning rate**: each update is too big, so the loss
 #   oscillates and never settles anywhere good. The boundary shows that the
 #   model did not separate the two moons. Updates that are too large can also
-#   turn ReLU units into dead units whose input is negative for every sample.
+#   turn ReLU units into dead units whose input is negative for every sample,
+#   and in a network of four units every unit lost makes the boundary it can
+#   draw simpler.
 #
 # Next, the learning rate stays at 0.01 and the batch size changes. The run with
 # batch size 32 is reused from above. A batch size equal to the size of the
@@ -456,9 +468,16 @@ plt.show()
 # - Using the whole data set as one batch means one update per epoch, so it
 #   learns far less in the same number of epochs. As the time column of the
 #   output shows, each of its epochs is the quickest, though.
-# - By updates, the curves come much closer together: what one update achieves
-#   depends little on the batch size, and what matters in the end is how many
-#   updates were made.
+# - By updates, the curves come much closer together: on this problem, the
+#   same number of updates gets to about the same place whatever the batch
+#   size. An update on a small batch is cheap, because it uses few samples,
+#   but its gradient is noisy; an update on a large batch is the other way
+#   round. Counted in updates, batch size 8 trails batch size 32 a little:
+#   that is the price of the noise. The gap is small, though, so the small
+#   batch, with many cheap updates per epoch, came out ahead by epochs. Nothing guarantees the
+#   same elsewhere: on a problem with noisier gradients a small batch can need
+#   more updates to get to the same place, and on a GPU one update on a large
+#   batch often takes hardly longer than one on a small batch.
 #
 # In practice, batch sizes of tens to hundreds are common, as far as memory
 # allows, and changing the batch size means tuning the learning rate again.
@@ -467,8 +486,8 @@ plt.show()
 # ## Real data: diagnosing breast cancer
 #
 # `load_breast_cancer()` returns, for each tumour, features measured on its
-# cell nuclei and a label (1 = benign, 0 = malignant). The features come in
-# very different scales, so they are standardised with
+# cell nuclei and a label (1 = a benign tumour, 0 = a malignant one). The
+# features come in very different scales, so they are standardised with
 # `split(..., standardize=True)`. The mean and standard deviation come from the
 # training part only and are applied to all three parts, so nothing of the
 # validation and test data leaks into training. The statistics are kept in the
@@ -529,7 +548,9 @@ plot_history(cancer_history, ["loss", "accuracy"])
 # and the same metric functions are applied to the logits that its
 # `decision_function` returns. `trainer.predict` collects the model's outputs
 # (logits) for all batches of a loader on the CPU. Precision and recall treat
-# class 1 (benign) as the positive class. The rows of a confusion matrix are the
+# class 1, a benign tumour, as the positive class: "benign" is the medical
+# verdict and "positive" the class the metrics are computed for, and in this
+# data class 1 is both. The rows of a confusion matrix are the
 # true classes, its columns the predicted ones.
 
 # %%
@@ -563,9 +584,9 @@ for name, logits in test_logits.items():
 # The table shows the two models' scores side by side, and the confusion
 # matrices show in which cell the misclassified tumours lie. The first row,
 # second column counts malignant tumours called benign, the most dangerous
-# mistake in this problem; this cell lowers the precision for benign. The
+# mistake in this problem; this cell lowers the precision of class 1. The
 # second row, first column counts benign tumours called malignant; this cell
-# lowers the recall for benign. The test set is small, and a difference of one
+# lowers the recall of class 1. The test set is small, and a difference of one
 # or two tumours moves the scores, so a small difference between the two
 # models is no evidence that one of them is better.
 
@@ -710,7 +731,7 @@ print("keys:", list(checkpoint))
 # the saved mean and standard deviation before they go into the model. Here the
 # first five tumours of the test set, turned back into original units, play the
 # new patients. For each tumour the output gives the probability that it is
-# benign, the prediction and the true label. The last two lines compare the
+# benign (class 1), the prediction and the true label. The last two lines compare the
 # accuracy on the whole test set with standardisation and with the
 # standardisation forgotten.
 
