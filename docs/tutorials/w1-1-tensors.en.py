@@ -109,7 +109,8 @@ print("x[x > 2] ->", x[x > 2].tolist())
 # `.to(device)` copies a tensor to the given device and `.cpu()` brings it
 # back. If the tensor is already on that device, no copy is made and the
 # original tensor is returned. All tensors in one operation must be on the same
-# device: mixing a CPU tensor and a GPU tensor raises a `RuntimeError`. The
+# device: mixing a CPU tensor and a GPU tensor raises a `RuntimeError`
+# (except a 0-dimensional CPU tensor, which is accepted as a scalar). The
 # first line of output shows the devices the tensor passed through; the second
 # checks that the values survived the round trip.
 
@@ -356,11 +357,11 @@ print(
 # printed, and shown in the plot title. The matrices are created directly on
 # the device being timed, so no transfer between devices is included.
 #
-# This site was built on a machine without a GPU, so the table and the plots on
-# this page show the CPU only, and the `vs cpu` column, the CPU compared with
-# itself, is always 1.0x. The accelerator's rows and curves appear when you run
-# this notebook yourself on a machine with a GPU, and their numbers are then
-# measured on that machine.
+# The `accelerator:` line below says what the machine that built this page had.
+# When it says `none (cpu only)`, the table and the plots show the CPU only, and
+# the `vs cpu` column, the CPU compared with itself, is always 1.0x; the
+# accelerator's rows and curves appear when you run this notebook on a machine
+# with a GPU, and their numbers are then measured on that machine.
 #
 # Multiplying two `n × n` matrices takes about `2n³` floating-point operations
 # (multiplications plus additions), so `2n³` divided by the time gives the

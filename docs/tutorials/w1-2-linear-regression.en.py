@@ -14,8 +14,9 @@
 # This lab runs the content of lecture W1.2, "Linear regression: nn.Module,
 # nn.Parameter, training, saving and loading", and shows it in plots. It
 # first looks at each step of the training loop on synthetic data with a
-# known answer, then runs the same loop with four models, and compares
-# gradient descent with scikit-learn's closed-form solution on real data,
+# known answer, then runs the same loop with three models and the `Trainer`,
+# and compares a model trained by minibatch SGD with scikit-learn's
+# closed-form solution on real data,
 # the diabetes data set. Finally it saves and loads a model and resumes
 # training from a checkpoint.
 #
@@ -389,7 +390,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## The same loop, four models
+# ## The same loop: three models and the Trainer
 #
 # `nn.Linear` and the course library's `LinearRegression` are the same
 # model as `LinearModel`: both hold a `weight` and a `bias` as
@@ -457,7 +458,8 @@ plt.show()
 # convergence of some weights under gradient descent. The cell below finds
 # the pair of features with the largest absolute correlation coefficient in
 # the training data. The last line is the condition number: how many times,
-# at most, a small error in the input can grow in the answer. It grows as the
+# at most, a small relative error in the input can grow as a relative error
+# in the answer. It grows as the
 # features become more strongly correlated. The line shows the condition
 # number of `X_train` and that of `X_train.T @ X_train`, the matrix in the
 # normal equation `XᵀX w = Xᵀy`.
@@ -505,7 +507,7 @@ print(f"after {history['epoch'][-1]} epochs:"
 plot_history(history, metrics=["loss", "r2"])
 
 # %% [markdown]
-# ## Gradient descent and the closed form
+# ## Minibatch SGD and the closed form
 #
 # scikit-learn's `LinearRegression` computes, in one go and without
 # iterating, the weights that minimise the training squared error exactly. It
@@ -513,13 +515,18 @@ plot_history(history, metrics=["loss", "r2"])
 # `scipy.linalg.lstsq`, from the singular value decomposition (SVD) of `X`.
 # As the previous cell's output shows, the condition number of `XᵀX` is the
 # square of that of `X`, so going through `XᵀX` can magnify rounding errors
-# that much more. It is fitted on the same training data, and the two methods
+# that much more. That matters for badly conditioned data; the numbers above
+# are mild, and on this data set the normal equation would do almost as well.
+# It is fitted on the same training data, and the two methods
 # are compared on the same test data. The split is the lecture's, so
 # scikit-learn's numbers are the same as in the lecture's output. `trainer.predict` collects the model's outputs on
 # the CPU.
 #
-# The closed form is the minimum of the training MSE, so gradient descent's
-# training MSE in the table cannot be lower. The test R² measures
+# The model above was trained by the `Trainer` on shuffled minibatches of 32,
+# so it is stochastic gradient descent (SGD), labelled `SGD (minibatches)`; the
+# lecture compares full-batch gradient descent instead, so its first row has
+# different numbers. The closed form is the minimum of the training MSE, so
+# SGD's training MSE in the table cannot be lower. The test R² measures
 # performance on unseen data, so which one is higher is not settled in
 # advance. See in the output how close the two test R² are.
 
@@ -532,7 +539,7 @@ cf_test = torch.from_numpy(closed.predict(X_test.numpy()))
 
 print(f"{'':<17} {'train MSE':>10} {'test MSE':>10} {'test R2':>8}")
 for name, p_train, p_test in [
-    ("gradient descent", gd_train, gd_test),
+    ("SGD (minibatches)", gd_train, gd_test),
     ("closed form", cf_train, cf_test),
 ]:
     print(f"{name:<17} {mse(p_train, y_train):>10.1f}"
@@ -548,13 +555,13 @@ for name, p_train, p_test in [
 # to `s6`); look at the most correlated pair found above. For such features,
 # increasing one weight and decreasing another hardly changes the
 # predictions. That direction forms a long, narrow valley in the loss
-# surface, and gradient descent moves along it very slowly. The closed form
+# surface, and SGD, like any form of gradient descent, moves along it very slowly. The closed form
 # goes straight to the floor of the valley, and may give correlated features
 # large weights of opposite signs.
 
 # %%
 fig, (ax_pred, ax_w) = plt.subplots(1, 2, figsize=(11, 4))
-ax_pred.scatter(y_test, gd_test, s=14, label="gradient descent")
+ax_pred.scatter(y_test, gd_test, s=14, label="SGD (minibatches)")
 ax_pred.scatter(y_test, cf_test, s=14, marker="x", label="closed form")
 low, high = y_test.min().item(), y_test.max().item()
 ax_pred.plot([low, high], [low, high], color="gray", linestyle=":")
@@ -566,7 +573,7 @@ ax_pred.legend()
 positions = torch.arange(len(feature_names))
 gd_weight = model.weight.detach().cpu().flatten()
 cf_weight = torch.from_numpy(closed.coef_).flatten()
-ax_w.bar(positions - 0.2, gd_weight, width=0.4, label="gradient descent")
+ax_w.bar(positions - 0.2, gd_weight, width=0.4, label="SGD (minibatches)")
 ax_w.bar(positions + 0.2, cf_weight, width=0.4, label="closed form")
 ax_w.set_xticks(positions.tolist(), feature_names)
 ax_w.axhline(0, color="gray", linewidth=0.8)
@@ -718,11 +725,12 @@ plt.show()
 # - A training iteration is `zero_grad()`, forward pass, loss, `backward()`,
 #   `step()`. Without `zero_grad()` the gradients pile up and training does
 #   not converge.
-# - A module written from scratch, `nn.Linear`, `LinearRegression` and the
-#   `Trainer` run the same loop and find the same answer.
-# - On the diabetes data, gradient descent makes nearly the same predictions
-#   as the closed-form solution. Standardisation makes gradient descent
-#   converge quickly.
+# - A module written from scratch, `nn.Linear` and `LinearRegression`, trained
+#   by the same loop written by hand or run by the `Trainer`, find the same
+#   answer.
+# - On the diabetes data, minibatch SGD makes nearly the same predictions as
+#   the closed-form solution. Standardisation makes gradient descent converge
+#   quickly.
 # - Save a `state_dict` with `torch.save` and load it with
 #   `weights_only=True`. A checkpoint holds the model, the optimizer and the
 #   epoch, so training continues exactly where it stopped.

@@ -13,9 +13,10 @@
 #
 # 강의 W1.2 「선형 회귀: nn.Module, nn.Parameter, 학습 과정, 저장과
 # 불러오기」의 내용을 직접 실행하고 그림으로 확인하는 실습입니다. 답을 아는
-# 합성 데이터로 학습 루프의 각 단계를 살펴본 뒤, 같은 루프를 네 가지 모델로
-# 실행하고, 실제 데이터인 당뇨병 데이터에서 경사 하강법(gradient descent)의
-# 결과를 scikit-learn의 닫힌 형태의 해(closed-form solution)와 비교합니다.
+# 합성 데이터로 학습 루프의 각 단계를 살펴본 뒤, 같은 루프를 세 모델과
+# `Trainer`로 실행하고, 실제 데이터인 당뇨병 데이터에서 미니배치(minibatch)
+# 확률적 경사 하강법(stochastic gradient descent, SGD)으로 학습한 결과를
+# scikit-learn의 닫힌 형태의 해(closed-form solution)와 비교합니다.
 # 마지막으로 모델을 저장하고 불러오며, 체크포인트(checkpoint)에서 학습을 이어
 # 갑니다.
 #
@@ -208,7 +209,7 @@ plt.show()
 #
 # `train_full_batch`는 강의의 학습 루프입니다. 매 반복마다 데이터 전체를
 # 쓰므로 반복 한 번이 에포크(epoch) 하나이고, 반복마다 네 단계를 실행합니다.
-# 순전파(forward pass), 손실(loss) 계산, 역전파(backward pass), 옵티마이저
+# 순전파(forward pass), 손실(loss) 계산, 역전파(backpropagation), 옵티마이저
 # 단계(optimizer step)이며, 그 앞에서 `zero_grad()`로 지난 기울기를 지웁니다.
 # 옵티마이저는 학습률 0.1의 `torch.optim.SGD`이지만, 걸음마다 데이터 전체로
 # 기울기를 구하므로 하는 일은 앞 절의 경사 하강법입니다. 에포크마다 손실과
@@ -374,7 +375,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## 같은 루프, 네 가지 모델
+# ## 같은 루프: 세 모델과 Trainer
 #
 # `nn.Linear`와 강좌 라이브러리의 `LinearRegression`은 `LinearModel`과 같은
 # 모델입니다. 둘 다 `weight`와 `bias`를 `nn.Parameter`로 갖고 `forward`에서
@@ -437,8 +438,8 @@ plt.show()
 # 강의에서 경사 하강법이 일부 가중치에서 느리게 수렴하는 이유로 특성 사이의
 # 강한 상관을 들었습니다. 아래 셀은 학습 데이터에서 상관계수(correlation
 # coefficient)의 절댓값이 가장 큰 특성 쌍을 찾아 출력합니다. 마지막 줄은
-# 조건수(condition number)입니다. 입력의 작은 오차가 답에서 최대 몇 배로 커질 수
-# 있는지를 나타내며, 특성끼리 강하게 상관될수록 커집니다. `X_train`의 조건수와,
+# 조건수(condition number)입니다. 입력의 작은 상대 오차가 답의 상대 오차로 최대
+# 몇 배까지 커질 수 있는지를 나타내며, 특성끼리 강하게 상관될수록 커집니다. `X_train`의 조건수와,
 # 정규 방정식(normal equation) `XᵀX w = Xᵀy`에 들어가는 `X_train.T @ X_train`의
 # 조건수를 함께 출력합니다.
 
@@ -484,19 +485,22 @@ print(f"after {history['epoch'][-1]} epochs:"
 plot_history(history, metrics=["loss", "r2"])
 
 # %% [markdown]
-# ## 경사 하강법과 닫힌 형태의 해
+# ## 미니배치 SGD와 닫힌 형태의 해
 #
 # scikit-learn의 `LinearRegression`은 학습 데이터의 제곱 오차를 정확히
 # 최소화하는 가중치를 반복 없이 한 번에 계산합니다. 이때 정규 방정식을 그대로
 # 풀지 않고, `scipy.linalg.lstsq`로 `X`를 특잇값 분해(singular value
 # decomposition, SVD)해 풉니다. 앞 셀의 출력에서 보듯 `XᵀX`의 조건수는 `X`의
 # 조건수의 제곱이어서, `XᵀX`를 거치면 반올림 오차가 그만큼 더 크게 불어날 수
-# 있기 때문입니다. 같은 학습 데이터로 맞추고, 같은 시험 데이터에서 두 방법을
+# 있기 때문입니다. 이 차이는 조건수가 아주 큰 데이터에서 중요하며, 위의
+# 조건수는 크지 않아 이 데이터에서는 정규 방정식으로 풀어도 거의 같습니다. 같은 학습 데이터로 맞추고, 같은 시험 데이터에서 두 방법을
 # 비교합니다. 분할이 강의와 같으므로 scikit-learn 쪽 숫자는 강의의 출력과
 # 같습니다. `trainer.predict`는 모델의 출력을 CPU로 모아 돌려줍니다.
 #
-# 닫힌 형태의 해는 학습 MSE의 최솟값이므로, 표에서 경사 하강법의 학습 MSE는
-# 그보다 낮을 수 없습니다. 시험 R²는 처음 보는 데이터에서의 성능이라 어느 쪽이
+# 위의 모델은 `Trainer`가 섞은 32개짜리 미니배치로 학습했으므로 확률적 경사
+# 하강법(SGD)이고, 표에는 `SGD (minibatches)`로 나옵니다. 강의는 전체 배치 경사
+# 하강법과 비교하므로 첫 행의 숫자가 강의와 다릅니다. 닫힌 형태의 해는 학습
+# MSE의 최솟값이므로, 표에서 SGD의 학습 MSE는 그보다 낮을 수 없습니다. 시험 R²는 처음 보는 데이터에서의 성능이라 어느 쪽이
 # 높을지 미리 정해져 있지 않습니다. 출력에서 두 시험 R²가 얼마나 가까운지
 # 확인해 보십시오.
 
@@ -509,7 +513,7 @@ cf_test = torch.from_numpy(closed.predict(X_test.numpy()))
 
 print(f"{'':<17} {'train MSE':>10} {'test MSE':>10} {'test R2':>8}")
 for name, p_train, p_test in [
-    ("gradient descent", gd_train, gd_test),
+    ("SGD (minibatches)", gd_train, gd_test),
     ("closed form", cf_train, cf_test),
 ]:
     print(f"{name:<17} {mse(p_train, y_train):>10.1f}"
@@ -523,13 +527,14 @@ for name, p_train, p_test in [
 # 나는 곳은 혈액 검사 수치(`s1`부터 `s6`)처럼 서로 상관된 특성들입니다. 앞에서
 # 찾은 가장 강하게 상관된 쌍을 보십시오. 이런 특성들에서는 한 가중치를 늘리고
 # 다른 가중치를 줄여도 예측이 거의 바뀌지 않습니다. 이 방향이 손실 표면의 길고
-# 좁은 골짜기를 이루고, 경사 하강법은 그 골짜기를 따라 아주 천천히 움직입니다.
+# 좁은 골짜기를 이루고, SGD를 비롯한 경사 하강법은 그 골짜기를 따라 아주 천천히
+# 움직입니다.
 # 닫힌 형태의 해는 골짜기의 바닥까지 단번에 가므로, 상관된 특성에 부호가 반대인
 # 큰 가중치를 주기도 합니다.
 
 # %%
 fig, (ax_pred, ax_w) = plt.subplots(1, 2, figsize=(11, 4))
-ax_pred.scatter(y_test, gd_test, s=14, label="gradient descent")
+ax_pred.scatter(y_test, gd_test, s=14, label="SGD (minibatches)")
 ax_pred.scatter(y_test, cf_test, s=14, marker="x", label="closed form")
 low, high = y_test.min().item(), y_test.max().item()
 ax_pred.plot([low, high], [low, high], color="gray", linestyle=":")
@@ -541,7 +546,7 @@ ax_pred.legend()
 positions = torch.arange(len(feature_names))
 gd_weight = model.weight.detach().cpu().flatten()
 cf_weight = torch.from_numpy(closed.coef_).flatten()
-ax_w.bar(positions - 0.2, gd_weight, width=0.4, label="gradient descent")
+ax_w.bar(positions - 0.2, gd_weight, width=0.4, label="SGD (minibatches)")
 ax_w.bar(positions + 0.2, cf_weight, width=0.4, label="closed form")
 ax_w.set_xticks(positions.tolist(), feature_names)
 ax_w.axhline(0, color="gray", linewidth=0.8)
@@ -685,9 +690,9 @@ plt.show()
 #   만큼 옮깁니다. 학습률이 너무 크면 최솟값을 건너뛰어 오가거나 발산합니다.
 # - 학습 반복은 `zero_grad()`, 순전파, 손실, `backward()`, `step()`입니다.
 #   `zero_grad()`를 빠뜨리면 기울기가 쌓여 학습이 수렴하지 않습니다.
-# - 직접 쓴 모듈, `nn.Linear`, `LinearRegression`, `Trainer`는 같은 루프를
-#   실행하고 같은 답을 찾습니다.
-# - 당뇨병 데이터에서 경사 하강법은 닫힌 형태의 해와 거의 같은 예측을 합니다.
+# - 직접 쓴 모듈, `nn.Linear`, `LinearRegression`은 같은 루프를 손으로 쓰든
+#   `Trainer`로 돌리든 같은 답을 찾습니다.
+# - 당뇨병 데이터에서 미니배치 SGD는 닫힌 형태의 해와 거의 같은 예측을 합니다.
 #   표준화는 경사 하강법이 빨리 수렴하게 합니다.
 # - `state_dict`는 `torch.save`로 저장하고 `weights_only=True`로 불러옵니다.
 #   체크포인트에는 모델, 옵티마이저, 에포크를 함께 담아 학습을 그대로 이어

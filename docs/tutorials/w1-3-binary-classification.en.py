@@ -144,7 +144,10 @@ plt.show()
 # function each time it passes a layer. The derivative of sigmoid is largest at
 # `z = 0`, and even there it is smaller than 1, so the deeper the network, the
 # smaller the gradient of the layers near the input. This is the vanishing
-# gradient problem. The derivative of ReLU is 1 for positive inputs.
+# gradient problem. The derivative of ReLU is 1 for positive inputs, so the
+# activation does not shrink the gradient; the weights it also passes through
+# still can, depending on how they were initialised (ReLU keeps the size only
+# with a matching scale, the He or Kaiming initialisation).
 #
 # The data and the models come from the course library.
 # `make_two_classes(n, seed=...)` returns `n` points in the plane in the shape
@@ -191,7 +194,9 @@ plt.show()
 # input side, and the ratio in the output says that the first layer receives a
 # gradient several orders of magnitude smaller than the output layer. Updated
 # with the same learning rate, the early layers practically stand still. The
-# ReLU line does not fall much from layer to layer. Hence ReLU in hidden layers,
+# ReLU line falls too, since these layers keep PyTorch's default
+# initialisation rather than He initialisation, but far less than the sigmoid
+# line. Hence ReLU in hidden layers,
 # and sigmoid only to turn the output logit into a probability.
 
 # %% [markdown]
@@ -205,7 +210,7 @@ plt.show()
 # `make_two_classes`, which `split` divides 70 : 15 : 15 into a training, a
 # validation and a test set. The training loop is written by hand:
 # `train_one_epoch` clears the gradients, runs the forward pass, computes the
-# loss, runs the backward pass and updates the weights for each mini-batch;
+# loss, runs the backward pass and updates the weights for each minibatch;
 # `evaluate` only measures the loss and the accuracy. Inside `evaluate`,
 # `model.eval()` switches the layers to their evaluation behaviour, and the
 # `@torch.no_grad()` on the function stops the computation graph from being
@@ -334,8 +339,9 @@ print(f"test loss {test_loss:.3f}, test accuracy {test_acc:.3f}")
 # Next, compare the effect of the learning rate and the batch size on the same
 # problem. Each setting needs a new model trained from scratch, so this section
 # uses the course library's [`Trainer`](../api/training.md). For each
-# mini-batch, `Trainer.fit` runs the same five steps as `train_one_epoch` above
-# (`zero_grad`, forward pass, loss, `backward`, `step`); after each epoch it
+# minibatch, `Trainer.fit` runs the same code as `train_one_epoch` above
+# (`zero_grad`, then the four steps: forward pass, loss, `backward`, `step`);
+# after each epoch it
 # evaluates on the validation set and records the values in the `history`
 # dictionary. The `fit` function fixes the seed, so only the setting changes:
 # the initial weights and the shuffling order stay the same.

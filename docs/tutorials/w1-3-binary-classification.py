@@ -137,7 +137,9 @@ plt.show()
 # function)의 도함수(derivative)를 곱합니다. 시그모이드의 도함수는 `z = 0`에서
 # 가장 크고 그 값도 1보다 작아서, 층이 깊을수록 입력 쪽 층의 기울기가 작아집니다.
 # 이것이 기울기 소실(vanishing gradient)입니다. ReLU의 도함수는 양수 입력에서
-# 1입니다.
+# 1이므로 활성화 함수가 기울기를 줄이지는 않지만, 기울기가 함께 지나는 가중치는
+# 초기화(initialization)에 따라 기울기를 줄일 수 있습니다. ReLU에서 크기가
+# 유지되려면 그에 맞는 He(Kaiming) 초기화가 필요합니다.
 #
 # 데이터와 모델은 강좌 라이브러리로 만듭니다. `make_two_classes(n, seed=...)`는
 # 평면 위에서 서로 맞물린 두 반달 모양의 점 `n`개를, `(n, 2)` 모양의 좌표와
@@ -179,8 +181,9 @@ plt.show()
 # %% [markdown]
 # 세로축은 로그 눈금입니다. 시그모이드의 선은 입력 쪽으로 갈수록 가파르게
 # 내려가고, 출력의 비율은 첫 층이 출력 층보다 몇 자릿수나 작은 기울기를 받는다는
-# 뜻입니다. 같은 학습률로 갱신하면 앞쪽 층은 사실상 멈춰 있습니다. ReLU의 선은
-# 층을 지나도 크게 내려가지 않습니다. 그래서 은닉층에는 ReLU를 쓰고, 시그모이드는
+# 뜻입니다. 같은 학습률로 갱신하면 앞쪽 층은 사실상 멈춰 있습니다. ReLU의 선도
+# 내려갑니다. 이 층들은 He 초기화가 아니라 PyTorch의 기본 초기화를 썼기
+# 때문인데, 그래도 시그모이드의 선보다는 훨씬 덜 내려갑니다. 그래서 은닉층에는 ReLU를 쓰고, 시그모이드는
 # 출력의 로짓을 확률로 바꿀 때만 씁니다.
 
 # %% [markdown]
@@ -193,7 +196,7 @@ plt.show()
 # 데이터는 `make_two_classes`가 만드는 두 반달 모양의 점 400개이고, `split`으로
 # 학습 데이터(training set), 검증 데이터(validation set), 시험 데이터(test set)를
 # 70 : 15 : 15로 나눕니다. 학습 루프(training loop)는 직접 씁니다.
-# `train_one_epoch`는 미니배치(mini-batch)마다 기울기 지우기, 순전파(forward
+# `train_one_epoch`는 미니배치(minibatch)마다 기울기 지우기, 순전파(forward
 # pass), 손실, 역전파, 갱신을 하고, `evaluate`는 손실과 정확도(accuracy)만 잽니다.
 # `evaluate` 안의 `model.eval()`은 층의 동작을 평가용으로 바꾸고, 함수에 붙인
 # `@torch.no_grad()`는 계산 그래프를 만들지 않게 합니다. 옵티마이저(optimizer)는
@@ -318,8 +321,8 @@ print(f"test loss {test_loss:.3f}, test accuracy {test_acc:.3f}")
 # 학습률과 배치 크기(batch size)의 영향을 같은 문제에서 비교합니다. 설정마다 모델을
 # 새로 만들어 학습해야 하므로, 여기서는 강좌 라이브러리의
 # [`Trainer`](../api/training.md)를 씁니다. `Trainer.fit`이 미니배치마다 실행하는
-# 코드는 위의 `train_one_epoch`와 같은 다섯 단계(`zero_grad`, 순전파, 손실,
-# `backward`, `step`)이고, 에포크마다 검증 데이터로 평가해 `history` 딕셔너리에
+# 코드는 위의 `train_one_epoch`와 같이 `zero_grad` 다음에 네 단계(순전파, 손실,
+# `backward`, `step`)를 실행하는 것이고, 에포크마다 검증 데이터로 평가해 `history` 딕셔너리에
 # 기록합니다. `fit` 함수는 시드를 고정하므로 설정만 다르고 처음 가중치와 섞는
 # 순서는 같습니다.
 #
