@@ -69,7 +69,7 @@ print(f"\nthis notebook computes on: {device}")
 # 2. 정답이 클래스 0인 샘플(sample)의 손실(loss). 확률을 받는 `nn.BCELoss`에
 #    `σ(z)`를 넣은 값과, 로짓을 받는 `nn.BCEWithLogitsLoss`에 `z`를 그대로 넣은
 #    값입니다.
-# 3. 두 손실을 로짓 `z`로 미분한 기울기(gradient). autograd로 계산합니다.
+# 3. 두 손실을 로짓 `z`로 미분한 기울기(gradient). 자동 미분(autograd)으로 계산합니다.
 #
 # 출력의 첫 줄은 `float32`에서 `σ(z)`가 정확히 1.0으로 반올림되기 시작하는
 # 로짓입니다. 둘째 줄부터는 몇몇 로짓에서 두 손실과 두 기울기의 값입니다.
