@@ -30,7 +30,6 @@
 # %%
 import copy
 import tempfile
-import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -41,7 +40,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from torchbasics.data import load_breast_cancer, make_two_classes, split
-from torchbasics.devices import environment_report, get_device
+from torchbasics.devices import Stopwatch, environment_report, get_device
 from torchbasics.metrics import (
     accuracy,
     confusion_matrix,
@@ -198,7 +197,9 @@ plt.show()
 # 70 : 15 : 15로 나눕니다. 학습 루프(training loop)는 직접 씁니다.
 # `train_one_epoch`는 미니배치(minibatch)마다 기울기 지우기, 순전파(forward
 # pass), 손실, 역전파, 갱신을 하고, `evaluate`는 손실과 정확도(accuracy)만 잽니다.
-# `evaluate` 안의 `model.eval()`은 층의 동작을 평가용으로 바꾸고, 함수에 붙인
+# `train_one_epoch`는 `loss.detach()`를 장치 위에서 더하고 `.item()`은 에포크마다
+# 한 번만 부르므로, GPU에서도 CPU가 걸음마다 기다리지 않습니다. `evaluate` 안의
+# `model.eval()`은 층의 동작을 평가용으로 바꾸고, 함수에 붙인
 # `@torch.no_grad()`는 계산 그래프를 만들지 않게 합니다. 옵티마이저(optimizer)는
 # 학습률(learning rate) 0.01의 Adam입니다.
 #
@@ -219,15 +220,15 @@ class BinaryClassifier(nn.Module):
 
 def train_one_epoch(model, loader, loss_fn, optimizer):
     model.train()
-    total_loss = 0.0
+    total_loss = torch.zeros((), device=device)  # summed on the device
     for X, y in loader:
         X, y = X.to(device), y.to(device)
         optimizer.zero_grad()
         loss = loss_fn(model(X), y)
         loss.backward()
         optimizer.step()
-        total_loss += loss.item() * len(X)
-    return total_loss / len(loader.dataset)
+        total_loss += loss.detach() * len(X)  # no .item(): no wait per step
+    return total_loss.item() / len(loader.dataset)
 
 
 @torch.no_grad()
@@ -328,7 +329,8 @@ print(f"test loss {test_loss:.3f}, test accuracy {test_acc:.3f}")
 #
 # 먼저 배치 크기를 32로 두고 학습률을 네 가지로 바꿉니다. 가장 큰 값 4.0은 일부러
 # 지나치게 크게 고른 값입니다. 출력은 설정마다 마지막 에포크의 학습 손실, 검증
-# 손실, 검증 정확도와 걸린 시간입니다.
+# 손실, 검증 정확도와 걸린 시간이며, 시간은
+# [W1.1](../lectures/w1-1-tensors.md#timing-helpers)의 `Stopwatch`로 잽니다.
 
 # %%
 def fit(lr=0.01, batch_size=32, num_epochs=20):
@@ -350,10 +352,9 @@ def fit(lr=0.01, batch_size=32, num_epochs=20):
         shuffle=True,
         generator=torch.Generator().manual_seed(0),
     )
-    start = time.perf_counter()
-    history = trainer.fit(loader, val_loader)
-    seconds = time.perf_counter() - start
-    return model, history, seconds
+    with Stopwatch(device) as sw:  # synchronises on a GPU (see W1.1)
+        history = trainer.fit(loader, val_loader)
+    return model, history, sw.elapsed
 
 
 def report(label, history, seconds):
@@ -517,7 +518,8 @@ plot_history(cancer_history, ["loss", "accuracy"])
 # 맞히거나 틀릴 때마다 계단처럼 움직입니다.
 #
 # 이제 시험 데이터에서 비교 기준(baseline)인 scikit-learn의 `LogisticRegression`과
-# 나란히 놓습니다. 로지스틱 회귀는 같은 학습 데이터로 맞추고,
+# 나란히 놓습니다. 기본으로 L2 정규화(L2 regularization, `C=1.0`)를 쓰는 로지스틱
+# 회귀를 같은 학습 데이터로 맞추고,
 # `decision_function`이 돌려주는 로짓에 같은 지표 함수를 씁니다.
 # `trainer.predict`는 로더의 모든 배치에 대한 모델 출력(로짓)을 CPU로 모아
 # 줍니다. 정밀도(precision)와 재현율(recall)은 클래스 1, 곧 양성 종양을 양성
@@ -606,15 +608,15 @@ class PointsDataset(Dataset):
 # 3. Training: one pass over the training data
 def train_one_epoch(model, loader, loss_fn, optimizer, device):
     model.train()
-    total_loss = 0.0
+    total_loss = torch.zeros((), device=device)  # summed on the device
     for X, y in loader:
         X, y = X.to(device), y.to(device)
         optimizer.zero_grad()
         loss = loss_fn(model(X), y)
         loss.backward()
         optimizer.step()
-        total_loss += loss.item() * len(X)
-    return total_loss / len(loader.dataset)
+        total_loss += loss.detach() * len(X)  # no .item(): no wait per step
+    return total_loss.item() / len(loader.dataset)
 
 
 # 4. Validation & test: measure, without changing the weights
