@@ -87,7 +87,7 @@ for name, tensor in examples.items():
 # %% [markdown]
 # ## Arithmetic and indexing
 #
-# Arithmetic operators work element-wise. One detail about types: `/` always
+# Arithmetic operators work elementwise. One detail about types: `/` always
 # returns floating-point values, even when both operands are integer tensors;
 # use `//` when you want an integer result. Indexing and slicing follow NumPy's
 # syntax, and indexing with a boolean mask returns a 1-D tensor of the elements
@@ -139,6 +139,12 @@ print("same values after the round trip:", torch.equal(x, back))
 # or one of them must be 1 (or missing altogether); a dimension of size 1 then
 # behaves as if it were stretched to the other size. Nothing is actually
 # copied.
+#
+# Three functions in the cell are new: `torch.linspace(0, 1, n)` makes `n`
+# evenly spaced values from 0 to 1; `expand(H, W)` does that stretching
+# explicitly, returning a view of size `(H, W)` without copying; and
+# `clamp(0, 1)` cuts every value below 0 to 0 and above 1 to 1, the range of
+# valid colour values.
 
 # %%
 H, W = 64, 96

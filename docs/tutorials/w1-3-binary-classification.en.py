@@ -427,7 +427,8 @@ plt.show()
 # - **Too large a learning rate**: each update is too big, so the loss
 #   oscillates and never settles anywhere good. The boundary shows that the
 #   model did not separate the two moons. Updates that are too large can also
-#   turn ReLU units into dead units whose input is negative for every sample,
+#   turn ReLU units into dead units (dying ReLU) whose input is negative for
+#   every sample,
 #   and in a network of four units every unit lost makes the boundary it can
 #   draw simpler.
 #
