@@ -431,7 +431,7 @@ plt.show()
 #
 # 당뇨병 데이터는 환자 442명의 특성 10가지로 1년 뒤 병의 진행도를 예측하는
 # 회귀 문제입니다. `split`으로 학습, 검증, 시험 데이터(70%, 15%, 15%)로
-# 나누고, `standardize=True`로 학습 데이터의 평균과 표준편차만 써서 특성을
+# 나누고, `standardize=True`로 학습 데이터의 평균과 표준편차(standard deviation)만 써서 특성을
 # 표준화(standardization)합니다. 검증 데이터(validation data)는 학습 중에
 # 곡선을 그려 보는 데, 시험 데이터(test data)는 마지막에 한 번 성능을 재는 데
 # 씁니다.

@@ -144,7 +144,7 @@ plt.show()
 # 평면 위에서 서로 맞물린 두 반달 모양의 점 `n`개를, `(n, 2)` 모양의 좌표와
 # `(n, 1)` 모양의 `float32` 레이블(0 또는 1)을 담은 `TensorDataset`으로
 # 돌려줍니다. `MLP(in_features, hidden, out_features, activation=...)`는 `hidden`에
-# 적은 폭마다 선형 층과 활성화 함수를 쌓고 맨 끝에 활성화 함수가 없는 선형 층을 둔
+# 적은 폭(width, 층의 유닛(unit) 수)마다 선형 층과 활성화 함수를 쌓고 맨 끝에 활성화 함수가 없는 선형 층을 둔
 # 신경망으로, 로짓을 출력합니다. 아래 셀은 폭 32인 은닉층(hidden layer) 여덟 개를
 # 가진 `MLP`를 활성화 함수만 바꿔 두 개 만듭니다. 시드가 같으므로 처음 가중치도
 # 같습니다. 두 반달 데이터로 손실을 한 번 역전파하고, 선형 층마다 가중치 기울기의
@@ -466,7 +466,7 @@ plt.show()
 #
 # `load_breast_cancer()`는 종양마다 세포핵을 측정한 특성과 레이블(1 = 양성
 # 종양(benign), 0 = 악성 종양(malignant))을 돌려줍니다. 특성의 크기가
-# 제각각이므로 `split(..., standardize=True)`로 표준화(standardization)합니다. 평균과 표준편차는 학습 부분에서만 구해 세 부분에
+# 제각각이므로 `split(..., standardize=True)`로 표준화(standardization)합니다. 평균과 표준편차(standard deviation)는 학습 부분에서만 구해 세 부분에
 # 똑같이 적용하므로, 검증과 시험 데이터의 정보가 학습에 새어 들지 않습니다. 그
 # 통계는 결과의 `standardizer` 속성에 남아 있어서, 나중에 새 데이터에 똑같이 쓸 수
 # 있습니다.
