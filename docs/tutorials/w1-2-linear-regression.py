@@ -618,6 +618,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
 restored = LinearRegression(10)
 print(restored.load_state_dict(state))
+restored.eval()  # evaluation mode (explained in W1.3)
 with torch.no_grad():
     restored_test = restored(X_test)
 same = torch.allclose(restored_test, gd_test, atol=1e-4)

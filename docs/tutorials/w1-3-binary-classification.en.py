@@ -199,9 +199,9 @@ plt.show()
 # and sigmoid only to turn the output logit into a probability.
 
 # %% [markdown]
-# ## The lab network: 2 → 4 → 1
+# ## The 2 → 4 → 1 network
 #
-# Now train the course lab's network. Its input is the two coordinates of a
+# Now train the 2 → 4 → 1 network of the lecture. Its input is the two coordinates of a
 # point, its hidden layer has four ReLU units, and its output is one logit.
 # Note that `forward` has no sigmoid.
 #
