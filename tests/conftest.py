@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -19,6 +21,16 @@ _LOADED = time.time()  # before any build of this test run
 # them, the tutorial executions) is imported by the tests too.
 if str(ROOT / "hooks") not in sys.path:
     sys.path.insert(0, str(ROOT / "hooks"))
+
+
+def load_hook(name: str) -> ModuleType:
+    """Import ``hooks/<name>.py`` as MkDocs does (by path), for unit tests."""
+    spec = importlib.util.spec_from_file_location(f"hook_{name}", ROOT / "hooks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def offline_env(**extra: str) -> dict[str, str]:

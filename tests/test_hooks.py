@@ -11,8 +11,6 @@ and the cell.
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import os
 import re
 import shutil
@@ -25,18 +23,10 @@ import jupytext
 import nbformat
 import pytest
 
-from conftest import ROOT, mkdocs_build, offline_env
+from conftest import ROOT, load_hook, mkdocs_build, offline_env
 from coursebuild import execution, render, write_atomically
 from coursebuild import html as nbhtml
 from coursebuild.i18n_files import localized_uri, page_uri
-
-
-def load_hook(name: str):
-    spec = importlib.util.spec_from_file_location(f"hook_{name}", ROOT / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 doctest_fences = load_hook("doctest_fences")

@@ -11,12 +11,10 @@ publishes byte for byte what an uncached build publishes, and an edit shows.
 from __future__ import annotations
 
 import filecmp
-import importlib.util
 import json
 import logging
 import re
 import shutil
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -28,17 +26,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs_autorefs import AutorefsPlugin
 
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT, load_hook, mkdocs_build
 from coursebuild import CACHE_ENV_VAR, cache_root
 from coursebuild import pagecache
-
-
-def load_hook(name: str):
-    spec = importlib.util.spec_from_file_location(f"hook_{name}", ROOT / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 render_cache = load_hook("render_cache")
