@@ -4,8 +4,8 @@ For the real site and for a synthetic full-size one (15 lectures + 15
 tutorials + the 6 API pages per language, see synthetic_site.py), in a scratch
 copy so that the repository is never touched, it runs:
 
-1. cold: the first build with the cache directory (empty unless --cache-dir
-   points at one that earlier runs filled);
+1. cold: the first build, with an empty cache (labelled "first" when
+   --cache-dir points at caches that earlier runs filled);
 2. warm: nothing changed (--repeats builds; the median is printed);
 3. prose edit: one Markdown cell of one Korean tutorial changed;
 4. code edit: one code cell of the same tutorial changed in both languages;
@@ -126,7 +126,8 @@ def measure(
 ) -> dict[str, Build]:
     """Cold, warm (median of ``repeats``), prose edit and code edit builds of ``project``."""
     rows: dict[str, Build] = {}
-    rows["cold"] = build(project, cache, scratch / "site")
+    first = "cold (empty cache)" if not any(cache.iterdir()) else "first (cache dir reused)"
+    rows[first] = build(project, cache, scratch / "site")
     warm = [build(project, cache, scratch / "site") for _ in range(repeats)]
     rows[f"warm (median of {repeats})"] = Build(
         statistics.median(b.wall for b in warm),

@@ -16,9 +16,11 @@ mkdocstrings handlers used (it writes the CSS of the handlers it has seen).
 
 The key is the page's Markdown as it is rendered (after every
 ``on_page_markdown``), its source and URL, every file of the site with its
-URL, mkdocs.yml, the hook files, the language being built, the log level,
-Python and every installed distribution, and, for pages with ``:::`` blocks,
-the sources under mkdocstrings' handler ``paths``. A render that logged
+URL, mkdocs.yml, the hook files, the language being built, the path of
+``site_url`` (not its host, which ``mkdocs serve`` replaces, so serve and
+build share entries), the log level, Python and every installed
+distribution, and, for pages with ``:::`` blocks, the sources under
+mkdocstrings' handler ``paths``. A render that logged
 anything at INFO or above is never stored, so its messages (and ``--strict``)
 come back on every build; pages that include other files (pymdownx.snippets)
 are always rendered. Entries live in ``<cache root>/pages/``.

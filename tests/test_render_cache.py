@@ -31,6 +31,13 @@ from coursebuild import CACHE_ENV_VAR, cache_root
 from coursebuild import pagecache
 
 
+@pytest.fixture(autouse=True)
+def _cache_beside_mkdocs_yml(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Caches go to ``.cache`` beside the (temporary) mkdocs.yml, not into a
+    ``TORCHBASICS_CACHE_DIR`` the caller set; the builds below name theirs."""
+    monkeypatch.delenv(CACHE_ENV_VAR, raising=False)
+
+
 render_cache = load_hook("render_cache")
 search_cache = load_hook("search_cache")
 template_cache = load_hook("template_cache")
@@ -86,7 +93,6 @@ def test_environment_key_names_python_and_the_installed_libraries() -> None:
 def test_the_caches_live_under_the_tutorial_cache_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(CACHE_ENV_VAR, raising=False)
     assert cache_root(tmp_path) == tmp_path / ".cache"
     monkeypatch.setenv(CACHE_ENV_VAR, "/elsewhere")
     assert cache_root(tmp_path) == Path("/elsewhere")
