@@ -162,3 +162,84 @@ def test_language_switcher_click_stays_on_the_tutorial(page, base_url) -> None:
     page.locator('a.md-select__link[hreflang="en"]').first.click()
     page.wait_for_load_state()
     assert page.url == base_url + "en/tutorials/w1-1-tensors/"
+
+
+# --- exercises and the glossary ---------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+@pytest.mark.parametrize(
+    "lecture", ["w1-1-tensors", "w1-2-linear-regression", "w1-3-binary-classification"]
+)
+def test_exercise_solutions_are_collapsed_until_opened(page, base_url, lang, lecture) -> None:
+    page.goto(f"{base_url}{lang}lectures/{lecture}/#exercises")
+    solutions = page.locator("#exercises ~ details.success")
+    assert 3 <= solutions.count() <= 5, solutions.count()
+    first = solutions.first
+    assert first.get_attribute("open") is None
+    assert not first.locator("pre").first.is_visible()
+    first.locator("summary").click()
+    assert first.get_attribute("open") is not None
+    assert first.locator("pre code .gp").first.is_visible()  # a doctest, shown as a session
+
+
+def tooltip_text(page, abbr) -> str:
+    """Hover ``abbr``; the text of the tooltip Material shows for it."""
+    abbr.scroll_into_view_if_needed()
+    abbr.hover()
+    tooltip = page.locator("#" + abbr.get_attribute("aria-describedby"))
+    tooltip.wait_for(state="visible")
+    return tooltip.inner_text()
+
+
+@pytest.mark.parametrize(
+    ("path", "term", "words"),
+    [
+        ("lectures/w1-1-tensors/", "스트라이드", "메모리에서 건너뛰는 원소 수입니다"),
+        ("en/lectures/w1-1-tensors/", "strides", "how many elements to skip in memory"),
+        ("lectures/w1-3-binary-classification/", "로짓", "시그모이드를 거치기 전의 실수 점수"),
+        ("en/lectures/w1-3-binary-classification/", "logit", "before the sigmoid"),
+    ],
+)
+def test_hovering_a_term_shows_its_definition(page, base_url, path, term, words) -> None:
+    page.goto(base_url + path)
+    abbr = page.locator("article abbr", has_text=re.compile(f"^{term}$")).first
+    assert words in tooltip_text(page, abbr)
+    assert page.locator("article h1 abbr, article h2 abbr, article h3 abbr").count() == 0
+    assert page.locator("article pre abbr, article code abbr, article a abbr").count() == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "term", "target", "heading"),
+    [
+        ("", "stride", "lectures/w1-1-tensors/#view-vs-reshape", "view와 reshape"),
+        ("en/", "stride", "en/lectures/w1-1-tensors/#view-vs-reshape", "view and reshape"),
+        ("", "logit", "lectures/w1-3-binary-classification/#logits-and-probabilities", "로짓과 확률"),
+        ("en/", "tensor", "en/lectures/w1-1-tensors/", "Tensors, NumPy and the GPU"),
+    ],
+)
+def test_a_glossary_link_reaches_the_section_that_introduces_the_term(
+    page, base_url, lang, term, target, heading
+) -> None:
+    page.goto(f"{base_url}{lang}glossary/")
+    assert page.locator(".md-nav__link--active", has_text=re.compile("용어집|Glossary")).count()
+    entry = page.locator(f"dt#{term}")
+    entry.locator("xpath=following-sibling::dd[1]//a").click()
+    page.wait_for_load_state()
+    assert page.url == base_url + target
+    anchor = target.partition("#")[2]
+    element = page.locator(f"[id='{anchor}']" if anchor else "article h1")
+    assert heading in element.inner_text()
+    top = element.evaluate("e => e.getBoundingClientRect().top")
+    assert 0 <= top < 900 / 2, f"#{anchor} is not scrolled into view (top {top})"
+
+
+def test_the_glossary_pages_are_sorted_for_their_language(page, base_url) -> None:
+    page.goto(base_url + "glossary/")
+    korean = page.eval_on_selector_all("article dt strong", "es => es.map(e => e.innerText)")
+    page.goto(base_url + "en/glossary/")
+    english = page.eval_on_selector_all("article dt strong", "es => es.map(e => e.innerText)")
+    assert len(korean) == len(english) > 100
+    hangul = [t for t in korean if "\uac00" <= t[0] <= "\ud7a3"]
+    assert korean[: len(hangul)] == hangul == sorted(hangul)
+    assert english == sorted(english, key=str.lower)

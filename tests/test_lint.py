@@ -41,7 +41,7 @@ def test_ruff_format_is_clean() -> None:
 
 
 def test_mypy_is_clean() -> None:
-    for stubs in ("tqdm-stubs", "yaml-stubs"):
+    for stubs in ("tqdm-stubs", "yaml-stubs", "markdown-stubs"):
         if importlib.util.find_spec(stubs) is None:
             pytest.fail(f"{stubs} (types-*) is not installed: {INSTALL}", pytrace=False)
     result = run("mypy")

@@ -432,9 +432,22 @@ def test_an_edited_lecture_and_a_changed_docstring_are_published(
     module = unexecuted_copy / "src" / "torchbasics" / "metrics" / "__init__.py"
     module.write_text(module.read_text("utf-8").replace(
         '"""Score', '"""Edited module docstring. Score', 1), "utf-8")
+    # a glossary definition reaches the glossary pages and the hover text of an
+    # unedited lecture (docs/glossary.yml is no page: the keys must follow it)
+    glossary = unexecuted_copy / "docs" / "glossary.yml"
+    text = glossary.read_text("utf-8")
+    start = text.index('en: "logit"')
+    end = text.index("\n  - ", start)
+    entry = re.sub(r'(en_def: ")', r"\1Edited. ", re.sub(r'(ko_def: ")', r"\1고친 정의. ", text[start:end]))
+    glossary.write_text(text[:start] + entry + text[end:], "utf-8")
     mkdocs_build(tmp_path / "second", root=unexecuted_copy, TORCHBASICS_CACHE_DIR=cache)
     html = (tmp_path / "second" / "lectures" / "w1-1-tensors" / "index.html").read_text("utf-8")
     assert "새로 쓴 문단입니다." in html
+    for prefix, words in (("", "고친 정의. "), ("en/", "Edited. ")):
+        site = tmp_path / "second" / prefix
+        assert words in (site / "glossary" / "index.html").read_text("utf-8")
+        lecture = (site / "lectures" / "w1-3-binary-classification" / "index.html").read_text("utf-8")
+        assert f'<abbr title="{words}' in lecture, prefix
     index = json.loads((tmp_path / "second" / "search" / "search_index.json").read_text("utf-8"))
     assert any("새로 쓴 문단입니다." in doc["text"] for doc in index["docs"])
     for prefix in ("", "en/"):

@@ -35,6 +35,7 @@ import yaml
 
 __all__ = [
     "KINDS",
+    "TOP_LEVEL",
     "Kind",
     "Nav",
     "NavError",
@@ -45,11 +46,13 @@ __all__ = [
     "split_language",
 ]
 
-Kind = Literal["home", "lecture", "tutorial", "api"]
+Kind = Literal["home", "glossary", "lecture", "tutorial", "api"]
 
 #: A page's kind, from the folder its source sits in (``index.md`` at the top
-#: of the docs is the home page). A page elsewhere is an error, so that a new
-#: folder is given a kind here before the tests and hooks meet it.
+#: of the docs is the home page, ``glossary.md`` the glossary). A page elsewhere
+#: is an error, so that a new folder is given a kind here before the tests and
+#: hooks meet it.
+TOP_LEVEL: Mapping[str, Kind] = {"index": "home", "glossary": "glossary"}
 KINDS: Mapping[str, Kind] = {
     "lectures": "lecture",
     "tutorials": "tutorial",
@@ -87,7 +90,8 @@ class Page:
             the nav gives the bare path and MkDocs takes the page's heading.
         section: The title of the nav section the page sits in (the innermost
             one, in the default language), or None at the top level.
-        kind: ``home``, ``lecture``, ``tutorial`` or ``api``, from the folder.
+        kind: ``home``, ``glossary``, ``lecture``, ``tutorial`` or ``api``,
+            from the folder.
         sources: Language code -> that language's source
             (``lectures/w1-1-tensors.en.md`` for ``en``).
         urls: Language code -> the page's URL path, relative to the site root
@@ -212,8 +216,8 @@ def _url(source: str, lang: str, default: str, directory_urls: bool) -> str:
 
 def _kind(source: str) -> Kind:
     path = PurePosixPath(source)
-    if str(path.parent) == "." and path.stem == "index":
-        return "home"
+    if str(path.parent) == "." and path.stem in TOP_LEVEL:
+        return TOP_LEVEL[path.stem]
     kind = KINDS.get(path.parts[0]) if len(path.parts) > 1 else None
     if kind is None:
         raise NavError(
