@@ -196,7 +196,7 @@ def tooltip_text(page, abbr) -> str:
     ("path", "term", "words"),
     [
         ("lectures/w1-1-tensors/", "스트라이드", "메모리에서 건너뛰는 원소 수입니다"),
-        ("en/lectures/w1-1-tensors/", "strides", "how many elements to skip in memory"),
+        ("en/lectures/w1-1-tensors/", "strides", "How many elements to skip in memory"),
         ("lectures/w1-3-binary-classification/", "로짓", "시그모이드를 거치기 전의 실수 점수"),
         ("en/lectures/w1-3-binary-classification/", "logit", "before the sigmoid"),
     ],

@@ -186,6 +186,17 @@ class Term:
         """Every form of the term in ``lang``, the main one first."""
         return (self.ko, *self.ko_also) if lang == "ko" else (self.en, *self.en_also)
 
+    def shown(self, lang: str) -> list[str]:
+        """The names the glossary pages show in ``lang``: the term, and in English
+        its abbreviations (``en_also`` forms without a lowercase letter: ``SGD``).
+
+        The other ``en_also`` and ``ko_also`` forms only help find the term in
+        the lectures (``normally distributed``, ``양성 종양``).
+        """
+        if lang == "ko":
+            return [self.ko]
+        return [self.en, *(f for f in self.en_also if f == f.upper())]
+
     def definition(self, lang: str) -> str:
         """The definition in ``lang`` (Markdown: it may hold inline code)."""
         return self.ko_def if lang == "ko" else self.en_def
@@ -377,10 +388,11 @@ def render_page(
             group = head
             anchor = "latin" if head == LATIN else f"initial-{head.lower()}"
             out += [f"## {head} {{#{anchor}}}", ""]
-        names = ", ".join(term.forms(lang))
-        also = ", ".join(term.forms(other))
+        names = term.shown(lang)
+        also = [name for name in term.shown(other) if name not in names]
+        heading = f"**{', '.join(names)}**" + (f" ({', '.join(also)})" if also else "")
         out += [
-            f"**{names}** ({also}) {{#{term.slug}}}",
+            f"{heading} {{#{term.slug}}}",
             f":   {term.definition(lang)}",
             "",
             f"    {labels['introduced']} [{where[term.link]}]({term.link})",
