@@ -11,10 +11,10 @@ The terms live in ``docs/glossary.yml`` (its header documents the format;
   the ``title`` of an ``<abbr>``). A term is marked where the lecture
   introduces it: in Korean, the ``한글`` of the page's ``한글(English)``; in
   English, the first use of the English term from the start of the same
-  section on (the two editions share their section ids). Not every later use is marked: many
-  terms are also everyday words (*class*, *error*, *view*, 상태, 클래스) whose
-  other uses the definition would mislabel. Code, headings, links and
-  admonition titles are never marked.
+  section on (the two editions share their section ids). Later uses are not
+  marked: many terms are also everyday words (*class*, *error*, *view*, 상태,
+  클래스) whose other uses the definition would mislabel. Code, headings,
+  links and admonition titles are never marked.
 
 The definitions reach the page through its Markdown: ``on_page_markdown``
 appends them as one HTML comment that :class:`GlossaryTooltips` (a
