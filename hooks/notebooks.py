@@ -6,14 +6,17 @@ beside this file (see its docstring for the whole picture):
 - ``on_files`` turns each tutorial source of the language being built into a
   page (:mod:`coursebuild.i18n_files`). In the first language's build it also
   checks that every tutorial shows the same code in every language, and
-  executes each tutorial that has no cached execution, once for all
-  languages and several at a time (:mod:`coursebuild.execution`).
-- ``on_pre_page`` replaces mkdocs-jupyter's render: the page is rendered from
-  its own language's notebook with the outputs of that one execution, and the
-  HTML is cached (:mod:`coursebuild.render`, :mod:`coursebuild.html`).
+  starts executing each tutorial that has no cached execution, once for all
+  languages and several at a time, in the background
+  (:mod:`coursebuild.execution`): the lecture and API pages render meanwhile.
+- ``on_pre_page`` replaces mkdocs-jupyter's render: the page waits for its
+  own execution, then is rendered from its own language's notebook with that
+  execution's outputs, and the HTML is cached (:mod:`coursebuild.render`,
+  :mod:`coursebuild.html`).
 - ``on_post_build`` keeps the site's root ``404.html`` in the default
   language: every language build writes it, so the last one built would
   otherwise win (mkdocs-static-i18n #284); the others go to ``<lang>/``.
+- ``on_build_error`` lets the executions under way finish and be cached.
 
 Published pages never carry progress bars: ``TORCHBASICS_PROGRESS=0`` is set
 here, and the notebook kernels inherit it.
@@ -21,6 +24,7 @@ here, and the notebook kernels inherit it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -44,12 +48,13 @@ from coursebuild import cache_root, write_atomically
 from coursebuild.execution import (
     ExecutionCache,
     ExecutionOptions,
+    Executions,
     Tutorial,
-    ensure_executed,
     environment_fingerprint,
     installed_distributions,
     prune_directory,
     read_notebook,
+    start_tutorials,
 )
 from coursebuild.html import first_title, rewrite_links, stylesheet_uri
 from coursebuild.i18n_files import (
@@ -75,7 +80,7 @@ class _Run:
     """What one ``mkdocs build`` (all languages) computes once."""
 
     distributions: dict[str, str] = field(default_factory=installed_distributions)
-    keys: dict[str, str] = field(default_factory=dict)  # norm_src_uri -> execution key
+    executions: Executions = field(default_factory=Executions)
     pruned: bool = False
 
     def __post_init__(self) -> None:
@@ -139,7 +144,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
     pages = localize_tutorials(files, config, languages, is_tutorial)
     options = _execution_options(config)
-    pending = [p for p in pages if p.norm_src_uri not in _run.keys]
+    pending = [p for p in pages if p.norm_src_uri not in _run.executions.keys]
     if options is not None and pending:
         docs_dir = Path(config.docs_dir)
         tutorials = [
@@ -147,9 +152,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             for p in pending
         ]
         cache = ExecutionCache(_cache_root(config))
-        _run.keys.update(ensure_executed(tutorials, cache, options, docs_dir, _run.execution_env))
+        # The executions run in the background while the other pages render;
+        # a tutorial page waits for its own (on_pre_page).
+        _run.executions.update(
+            start_tutorials(tutorials, cache, options, docs_dir, _run.execution_env)
+        )
         if not _run.pruned:
-            cache.prune(_run.keys.values())
+            cache.prune(_run.executions.keys.values())
             # code cells parsed from sources: re-parsed (80 ms) if a week old
             prune_directory(cache.root / "tutorials" / "sources", set())
             _run.pruned = True
@@ -170,7 +179,9 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
     nav_title = page.title  # the title given in mkdocs.yml's nav, if any
 
     def render(config: MkDocsConfig, files: Files) -> None:
-        execution = run.keys.get(tutorial.norm_src_uri)
+        execution = run.executions.keys.get(tutorial.norm_src_uri)
+        if execution:
+            run.executions.wait(execution)
         key = render_key(source.read_text("utf-8"), execution, options, run.render_env)
         cache = RenderCache(root)
         rendered = cache.load(lang, tutorial.src_uri, key)
@@ -199,6 +210,8 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
 def on_post_build(config: MkDocsConfig) -> None:
     global _default_404
     languages = _languages(config)
+    if _run is not None:
+        _run.executions.wait_all()  # every page waited for its own; this is a backstop
     page = Path(config.site_dir) / "404.html"
     if not page.is_file():
         return
@@ -209,3 +222,11 @@ def on_post_build(config: MkDocsConfig) -> None:
         localized.parent.mkdir(parents=True, exist_ok=True)
         page.replace(localized)
         page.write_bytes(_default_404)
+
+
+def on_build_error(error: Exception) -> None:
+    """Let the executions under way finish, so that their results are cached."""
+    if _run is not None and (running := _run.executions.running()):
+        log.info("Waiting for %d tutorial execution(s) to finish and be cached", running)
+        with contextlib.suppress(Exception):  # their errors are reported by the build
+            _run.executions.wait_all()

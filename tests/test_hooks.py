@@ -11,6 +11,7 @@ and the cell.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -263,6 +264,7 @@ theme:
   language: ko
 hooks:
   - {hooks}/notebooks.py
+  - stamps.py
 plugins:
   - i18n:
       docs_structure: suffix
@@ -294,10 +296,25 @@ def tiny_tutorial(name: str, lang: str, extra_code: str = "") -> str:
     )
 
 
+# Records when each page of the default language is rendered (stamps.json).
+STAMPS_HOOK = """\
+import json, time
+from pathlib import Path
+
+def on_page_content(html, page, config, files):
+    path = Path(config.config_file_path).parent / "stamps.json"
+    stamps = json.loads(path.read_text()) if path.exists() else {}
+    stamps.setdefault(page.file.src_uri, time.time())
+    path.write_text(json.dumps(stamps))
+    return html
+"""
+
+
 def write_mini_site(root: Path) -> Path:
     tutorials = root / "docs" / "tutorials"
     tutorials.mkdir(parents=True)
     (root / "mkdocs.yml").write_text(MINI_CONFIG.format(hooks=ROOT / "hooks"), "utf-8")
+    (root / "stamps.py").write_text(STAMPS_HOOK, "utf-8")
     (root / "docs" / "index.md").write_text("# 홈\n", "utf-8")
     (root / "docs" / "index.en.md").write_text("# Home\n", "utf-8")
     for name in ("a", "b"):
@@ -359,6 +376,16 @@ def test_cold_build_executes_each_tutorial_once_in_parallel(
     assert a.workers == b.workers == 2
     # both sleep 1.5 s; executed one after the other, they could not overlap
     assert max(a.started, b.started) < min(a.finished, b.finished), (a, b)
+
+
+def test_other_pages_render_while_the_tutorials_execute(
+    cold_site: tuple[Path, str],
+) -> None:
+    root, _ = cold_site
+    home = json.loads((root / "stamps.json").read_text())["index.md"]
+    a, b = executed_records(root)
+    # the home page did not wait for the executions; each tutorial page did
+    assert min(a.started, b.started) < home < min(a.finished, b.finished), (home, a, b)
 
 
 def test_warm_build_executes_and_renders_nothing(mini_site: Path) -> None:
