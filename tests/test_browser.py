@@ -182,14 +182,14 @@ def test_footer_next_walks_from_each_lecture_to_its_lab_to_the_next_lecture(
     assert first_lab is not None and COURSE[1] == first_lab
     page.goto(base_url + COURSE[0].url(lang))
     for here, there in zip(COURSE, COURSE[1:]):
-        assert page.url == base_url + here.url(lang)
         link = page.locator("a.md-footer__link--next")
         assert " ".join(link.inner_text().split()).endswith(there.title_in(lang)), (
             here.source, link.inner_text(),
         )
-        with page.expect_navigation():
-            link.click()
-    assert page.url == base_url + COURSE[-1].url(lang)
+        link.click()
+        # wait_for_url, not expect_navigation: navigation.tracking rewrites the
+        # address (#anchors) while the page scrolls, which is no navigation
+        page.wait_for_url(base_url + there.url(lang))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -201,8 +201,7 @@ def test_home_page_map_links_reach_every_lecture_and_lab(page, base_url, lang) -
     assert hrefs == [base_url + p.url(lang) for p in COURSE]
     for i, target in enumerate(COURSE):
         page.goto(base_url + home.url(lang))
-        with page.expect_navigation():
-            page.locator(".course-map a[href]:not(.headerlink)").nth(i).click()
-        assert page.url == base_url + target.url(lang)
+        page.locator(".course-map a[href]:not(.headerlink)").nth(i).click()
+        page.wait_for_url(base_url + target.url(lang))
         assert page.locator("html").get_attribute("lang") == lang
         assert page.title().startswith(target.title_in(lang)), (target.source, page.title())
