@@ -1,4 +1,5 @@
-"""The built site in a real browser: search in both languages, the copy button.
+"""The built site in a real browser: search in both languages, the copy button,
+the footer's previous/next and the home page's course map.
 
 Each language has its own search index: a search on an English page lists
 English pages only, on a Korean page Korean pages only.
@@ -20,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from docs_model import LANGS, NAV, pages
 
 pytestmark = pytest.mark.browser
 
@@ -162,3 +165,43 @@ def test_language_switcher_click_stays_on_the_tutorial(page, base_url) -> None:
     page.locator('a.md-select__link[hreflang="en"]').first.click()
     page.wait_for_load_state()
     assert page.url == base_url + "en/tutorials/w1-1-tensors/"
+
+
+# --- finding your way: the footer and the home page's course map -------------------
+
+COURSE = pages("lecture", "tutorial")  # nav order: each lecture, then its lab
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_footer_next_walks_from_each_lecture_to_its_lab_to_the_next_lecture(
+    page, base_url, lang
+) -> None:
+    """Clicking "next" from the first lecture visits every lecture and lab in
+    nav order: lecture 1.1 -> lab 1.1 -> lecture 1.2 -> ..."""
+    first_lab = NAV.lab_of(COURSE[0])
+    assert first_lab is not None and COURSE[1] == first_lab
+    page.goto(base_url + COURSE[0].url(lang))
+    for here, there in zip(COURSE, COURSE[1:]):
+        link = page.locator("a.md-footer__link--next")
+        assert " ".join(link.inner_text().split()).endswith(there.title_in(lang)), (
+            here.source, link.inner_text(),
+        )
+        link.click()
+        # wait_for_url, not expect_navigation: navigation.tracking rewrites the
+        # address (#anchors) while the page scrolls, which is no navigation
+        page.wait_for_url(base_url + there.url(lang))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_page_map_links_reach_every_lecture_and_lab(page, base_url, lang) -> None:
+    (home,) = pages("home")
+    page.goto(base_url + home.url(lang))
+    links = page.locator(".course-map a[href]:not(.headerlink)")
+    hrefs = links.evaluate_all("links => links.map(a => a.href)")
+    assert hrefs == [base_url + p.url(lang) for p in COURSE]
+    for i, target in enumerate(COURSE):
+        page.goto(base_url + home.url(lang))
+        page.locator(".course-map a[href]:not(.headerlink)").nth(i).click()
+        page.wait_for_url(base_url + target.url(lang))
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.title().startswith(target.title_in(lang)), (target.source, page.title())
