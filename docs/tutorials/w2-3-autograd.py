@@ -123,17 +123,21 @@ def draw_graph(ax, loss, names, title):
     for d, nodes in rows.items():
         for k, node in enumerate(nodes):
             where[node] = ((k + 1) / (len(nodes) + 1), -d)
-    for parent, child in edges:
-        ax.annotate(
-            "", xy=where[child], xytext=where[parent],
-            arrowprops={"arrowstyle": "->", "color": "gray",
-                        "shrinkA": 14, "shrinkB": 14},
-        )
+    boxes = {}
     for node, (x, y) in where.items():
         leaf = hasattr(node, "variable")
-        ax.text(x, y, label_of(node, names), ha="center", va="center",
-                fontsize=8, bbox={"boxstyle": "round",
-                                  "fc": "#ffcc80" if leaf else "#bbdefb"})
+        boxes[node] = ax.text(
+            x, y, label_of(node, names), ha="center", va="center",
+            fontsize=8, bbox={"boxstyle": "round",
+                              "fc": "#ffcc80" if leaf else "#bbdefb"},
+        )
+    for parent, child in edges:  # arrows end at the edges of the boxes
+        ax.annotate(
+            "", xy=where[child], xytext=where[parent],
+            arrowprops={"arrowstyle": "-|>", "color": "gray",
+                        "patchA": boxes[parent].get_bbox_patch(),
+                        "patchB": boxes[child].get_bbox_patch()},
+        )
     ax.set_xlim(0, 1)
     ax.set_ylim(-max(rows) - 0.5, 0.5)
     ax.set_title(title)
@@ -333,21 +337,32 @@ print(f"{'sgd':<14} {sgd_losses[-1]:>10.1f}")
 # 커널이 없어 텐서마다 같은 `add_`를 부르기 때문입니다. GPU에서는 foreach 전용
 # 커널이 따로 있으므로 이 결과를 GPU로 넓혀 읽으면 안 됩니다.
 #
-# 그림의 왼쪽은 두 방법의 손실 곡선이고(세로축은 로그 눈금), 오른쪽은 가중치
-# 10개의 궤적입니다. 선은 `SGD`, 점은 `add_by_hand`이며, 점은 10 에포크마다
-# 찍었습니다. 모든 점이 선 위에 있습니다.
+# 그림에서 선은 `SGD`, 점은 `add_by_hand`이며, 점은 10 에포크마다 찍었습니다.
+# 모든 점이 선 위에 있습니다. 왼쪽은 손실이 가장 낮은 손실보다 얼마나 큰지를
+# 로그 눈금으로 그린 것입니다. 가장 낮은 손실은 `torch.linalg.lstsq`로 최소제곱
+# 문제(least squares)를 직접 풀어 `float64`로 구했고, 출력의 첫 줄이 그
+# 값입니다. 오른쪽은 가중치 10개의 궤적입니다. 손실은 처음 몇십 에포크에 거의
+# 다 줄지만, 몇몇 가중치는 300 에포크가 지나도 계속 움직입니다.
+# [1.2 강의](../lectures/w1-2-linear-regression.md#diabetes)에서 본 것처럼 서로
+# 강하게 상관된 특성 때문에 손실의 골짜기가 길고 좁아서, 그 방향으로는 경사
+# 하강법이 아주 천천히 나아가기 때문입니다.
 
 # %%
+A = torch.cat([X64, torch.ones(len(X64), 1, dtype=torch.float64)], dim=1)
+solution = torch.linalg.lstsq(A, y64).solution  # least squares: the minimum
+best = ((A @ solution - y64) ** 2).mean().item()
+print(f"lowest training MSE (least squares): {best:.1f}")
+
 hand_losses, hand_params = runs["add_by_hand"]
 epochs = torch.arange(1, len(sgd_losses) + 1)
 marks = slice(0, None, 10)
 fig, (ax_loss, ax_w) = plt.subplots(1, 2, figsize=(11, 4))
-ax_loss.plot(epochs, sgd_losses, label="torch.optim.SGD")
-ax_loss.plot(epochs[marks], hand_losses[marks], "o", markersize=4,
-             label="p.add_(p.grad, alpha=-lr) by hand")
+ax_loss.plot(epochs, [v - best for v in sgd_losses], label="torch.optim.SGD")
+ax_loss.plot(epochs[marks], [v - best for v in hand_losses[marks]], "o",
+             markersize=4, label="p.add_(p.grad, alpha=-lr) by hand")
 ax_loss.set_yscale("log")
 ax_loss.set_xlabel("epoch")
-ax_loss.set_ylabel("training MSE (log scale)")
+ax_loss.set_ylabel("training MSE minus the lowest (log scale)")
 ax_loss.legend()
 for i in range(10):
     line, = ax_w.plot(epochs, sgd_params[:, i], linewidth=1)
