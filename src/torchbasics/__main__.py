@@ -7,4 +7,6 @@ torchbasics are installed, and the command that installs what is missing.
 
 from torchbasics._installation import main
 
-raise SystemExit(main())
+# Guarded: pytest's --doctest-modules imports every module of src/.
+if __name__ == "__main__":
+    raise SystemExit(main())
