@@ -228,7 +228,8 @@ _TEXT = {
         "colab": "Colab에서 열기",
         "install": (
             "내려받은 노트북의 첫 셀은 이 사이트를 빌드한 커밋의 torchbasics를 "
-            "<code>data</code> 추가 패키지와 함께 설치합니다. 페이지에는 그 셀이 없습니다."
+            "<code>data</code> 선택 설치 묶음(extra)과 함께 설치합니다. 페이지에는 그 셀이 "
+            "없습니다."
         ),
         "ran": "이 페이지의 출력은 {date}에 커밋 {commit}의 코드를 실행해서 얻었습니다{dirty}.",
         "ran_outside_git": (
