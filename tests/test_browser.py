@@ -1,5 +1,5 @@
 """The built site in a real browser: search in both languages, the copy button,
-the footer's previous/next and the home page's course map.
+the footer's previous/next, the home page's course map, running a tutorial yourself.
 
 Each language has its own search index: a search on an English page lists
 English pages only, on a Korean page Korean pages only.
@@ -20,7 +20,9 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import pytest
+import torch
 
 from docs_model import LANGS, NAV, pages
 
@@ -205,3 +207,62 @@ def test_home_page_map_links_reach_every_lecture_and_lab(page, base_url, lang) -
         page.wait_for_url(base_url + target.url(lang))
         assert page.locator("html").get_attribute("lang") == lang
         assert page.title().startswith(target.title_in(lang)), (target.source, page.title())
+
+
+RUN_YOURSELF = {
+    "ko": ("직접 실행하기", "노트북 내려받기 (.ipynb)", "소스 내려받기 (.py)", "Colab에서 열기"),
+    "en": ("Run it yourself", "Download the notebook (.ipynb)", "Download the source (.py)",
+           "Open in Colab"),
+}
+COLAB = "https://colab.research.google.com/github/torchbasics/torchbasics/blob/notebooks/"
+
+
+@pytest.mark.parametrize(("lang", "path"), [("ko", "tutorials/w1-1-tensors/"),
+                                            ("en", "en/tutorials/w1-1-tensors/")])
+def test_tutorial_offers_its_notebook_its_source_and_colab(
+    page, base_url, lang, path, tmp_path
+) -> None:
+    page.goto(base_url + path)
+    title, notebook, source, colab = RUN_YOURSELF[lang]
+    block = page.get_by_role("region", name=title)
+    assert block.is_visible()
+    # it sits under the page title, before the tutorial's first paragraph
+    heading = page.locator("h1").first.bounding_box()
+    assert heading["y"] < block.bounding_box()["y"]
+
+    downloads = {}
+    for name, suffix in ((notebook, ".ipynb"), (source, ".py")):
+        link = block.get_by_role("link", name=name)
+        assert link.is_visible()
+        with page.expect_download() as info:
+            link.click()
+        saved = tmp_path / info.value.suggested_filename
+        info.value.save_as(saved)
+        assert saved.name == f"w1-1-tensors-{lang}{suffix}"
+        downloads[suffix] = saved
+    nb = nbformat.read(downloads[".ipynb"], as_version=4)
+    nbformat.validate(nb)
+    assert nb.cells[0].metadata["tags"] == ["torchbasics-install"]
+    assert "%pip install" in nb.cells[0].source
+    assert any(cell.get("outputs") for cell in nb.cells), "the notebook has no outputs"
+    assert downloads[".py"].read_text("utf-8").startswith("# ---\n# jupyter:")
+
+    # Colab opens the same file from the notebooks branch, at its path in the site
+    href = block.get_by_role("link", name=colab).get_attribute("href")
+    assert href == f"{COLAB}{path}w1-1-tensors-{lang}.ipynb"
+    served = page.request.get(base_url + href.removeprefix(COLAB))
+    assert served.ok and served.body() == downloads[".ipynb"].read_bytes()
+
+
+@pytest.mark.parametrize("path", ["tutorials/w1-2-linear-regression/",
+                                  "en/tutorials/w1-2-linear-regression/"])
+def test_tutorial_says_where_and_when_it_ran(page, base_url, path) -> None:
+    page.goto(base_url + path)
+    said = page.locator(".tb-run__provenance").inner_text()
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", said), said
+    assert f"torch {torch.__version__}" in said and "Python 3." in said
+    report = page.locator(".tb-run__report pre")
+    assert not report.is_visible()  # folded until asked for
+    page.locator(".tb-run__report summary").click()
+    assert report.is_visible()
+    assert "default device:" in report.inner_text()

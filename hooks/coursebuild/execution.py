@@ -13,7 +13,13 @@ What invalidates an execution is exactly its key (:func:`execution_key`):
   name and version of every distribution installed in the build environment
   (a tutorial that imports scikit-learn re-runs when scikit-learn changes), a
   digest of every source file of the installed ``torchbasics``, and a digest
-  of this file (how tutorials are executed).
+  of this file and of :mod:`coursebuild.provenance` (how tutorials are
+  executed and what is recorded about it).
+
+Each execution also records where and when it ran (the kernel's Python,
+torch and device, the time, the Git commit: :mod:`coursebuild.provenance`)
+in the notebook's metadata. That record is not part of the key: a reused
+execution keeps the commit and date it really ran at.
 
 Nothing else does: editing prose re-renders without executing. Executed
 notebooks are stored by key (``<cache>/tutorials/executed/<key>.ipynb``), so
@@ -55,6 +61,7 @@ from coursebuild import (
     copy_notebook,
     notebook_from_text,
     notebook_to_text,
+    provenance,
     write_atomically,
 )
 
@@ -256,7 +263,10 @@ def environment_fingerprint(distributions: dict[str, str]) -> str:
         "python": sys.version,
         "distributions": distributions,
         "torchbasics": package_digest("torchbasics"),
-        "executor": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        "executor": [
+            hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            for path in (__file__, provenance.__file__)
+        ],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -372,9 +382,15 @@ def _error_cell(notebook: NotebookNode) -> tuple[int, str] | None:
 
 
 async def _execute(
-    job: Job, options: ExecutionOptions, env: dict[str, str], workers: int
+    job: Job,
+    options: ExecutionOptions,
+    env: dict[str, str],
+    workers: int,
+    revision: provenance.Revision,
 ) -> NotebookNode:
     notebook = copy_notebook(job.notebook)
+    # the last cell asks the kernel where it runs; it is removed again below
+    notebook.cells.append(provenance.probe_cell())
     with tempfile.TemporaryDirectory(prefix="tutorial-") as cwd:
         client = nbclient.NotebookClient(
             notebook,
@@ -398,15 +414,19 @@ async def _execute(
             raise TutorialExecutionError(
                 f"Tutorial {job.src_uri} timed out ({options.timeout} s per cell): {err}"
             ) from None
+    finished = time.time()
+    probe = notebook.cells.pop()
+    assert provenance.is_probe(probe)
     record = ExecutionRecord(
         src_uri=job.src_uri,
         key=job.key,
         seconds=round(time.perf_counter() - wall, 2),
         started=started,
-        finished=time.time(),
+        finished=finished,
         workers=workers,
     )
-    notebook.metadata["torchbasics"] = asdict(record)
+    environment = provenance.record(provenance.probe_facts(probe), finished, revision)
+    notebook.metadata["torchbasics"] = asdict(record) | {"environment": environment.to_dict()}
     return notebook
 
 
@@ -427,7 +447,10 @@ _in_flight_lock = threading.Lock()
 
 
 def start_all(
-    jobs: Sequence[Job], cache: ExecutionCache, options: ExecutionOptions
+    jobs: Sequence[Job],
+    cache: ExecutionCache,
+    options: ExecutionOptions,
+    revision: provenance.Revision | None = None,
 ) -> dict[str, concurrent.futures.Future[ExecutionRecord]]:
     """Start executing ``jobs`` in the background (bounded); return a future per key.
 
@@ -435,7 +458,8 @@ def start_all(
     kernels run; a tutorial page waits only for its own future. Each result
     is cached as soon as it finishes, so a failure loses none of the others.
     Progress goes to the log: which tutorial starts (i of n), and when each
-    ends, its time and the time elapsed.
+    ends, its time and the time elapsed. ``revision`` is the commit the
+    sources are at (recorded in each notebook).
     """
     futures: dict[str, concurrent.futures.Future[ExecutionRecord]] = {
         job.key: concurrent.futures.Future() for job in jobs
@@ -447,6 +471,7 @@ def start_all(
             _in_flight[cache.path(job.key)] = futures[job.key]
     workers = worker_count(len(jobs))
     env = kernel_environment(workers)
+    commit = revision if revision is not None else provenance.Revision(None)
     total = len(jobs)
     start = time.perf_counter()
     log.info(
@@ -477,7 +502,7 @@ def start_all(
                 async with slots:
                     started += 1
                     log.info("Executing tutorial %d of %d: %s", started, total, job.src_uri)
-                    notebook = await _execute(job, options, env, workers)
+                    notebook = await _execute(job, options, env, workers, commit)
                     cache.store(job.key, notebook)
                     done += 1
                     record = ExecutionRecord.of(notebook)
@@ -525,10 +550,13 @@ def wait_for(
 
 
 def execute_all(
-    jobs: Sequence[Job], cache: ExecutionCache, options: ExecutionOptions
+    jobs: Sequence[Job],
+    cache: ExecutionCache,
+    options: ExecutionOptions,
+    revision: provenance.Revision | None = None,
 ) -> list[ExecutionRecord]:
     """Execute ``jobs`` in parallel (bounded) and wait for them all (:func:`start_all`)."""
-    return wait_for(start_all(jobs, cache, options).values())
+    return wait_for(start_all(jobs, cache, options, revision).values())
 
 
 @dataclass
@@ -601,7 +629,9 @@ def start_tutorials(
                 cell.outputs, cell.execution_count = [], None
         src_uri = tutorial.default_source.relative_to(docs_dir).as_posix()
         jobs.append(Job(src_uri, key, reference))
-    started.futures.update(start_all(jobs, cache, options))
+    if jobs:
+        revision = provenance.source_revision(docs_dir)
+        started.futures.update(start_all(jobs, cache, options, revision))
     return started
 
 
