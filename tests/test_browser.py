@@ -266,3 +266,53 @@ def test_tutorial_says_where_and_when_it_ran(page, base_url, path) -> None:
     page.locator(".tb-run__report summary").click()
     assert report.is_visible()
     assert "default device:" in report.inner_text()
+
+
+# Math is published as MathML (hooks/mathml.py): no script renders it, the
+# browser lays it out. Visible TeX, or <math> that is not laid out as math
+# (a browser without MathML shows its text in one line), fails.
+MATH_PAGES = [
+    f"{prefix}{kind}/w2-2-math/" for prefix in ("", "en/") for kind in ("lectures", "tutorials")
+]
+_TEX_LEFT = r"\\(frac|sum|eta|nabla|log|sqrt|mathbb|operatorname|varepsilon|sigma)\b|\$\$|\\\(|\\\["
+
+
+@pytest.mark.parametrize("path", MATH_PAGES)
+def test_equations_render_as_math(page, base_url, path) -> None:
+    page.goto(base_url + path)
+    boxes = page.eval_on_selector_all(
+        "article math",
+        """ms => ms.map(m => {
+            const r = m.getBoundingClientRect();
+            return {w: r.width, h: r.height, display: getComputedStyle(m).display};
+        })""",
+    )
+    assert len(boxes) >= 10, f"{path}: only {len(boxes)} <math> elements"
+    flat = [b for b in boxes if not (b["w"] > 0 and b["h"] > 0)]
+    assert not flat, f"{path}: {len(flat)} of {len(boxes)} equations have no size"
+    assert all("math" in b["display"] for b in boxes), {b["display"] for b in boxes}
+    # a fraction is laid out as a fraction: numerator above the denominator
+    stacked = page.eval_on_selector_all(
+        "article mfrac",
+        """fs => fs.map(f => {
+            const [top, bottom] = f.children;
+            return top.getBoundingClientRect().bottom <= bottom.getBoundingClientRect().top + 1;
+        })""",
+    )
+    assert all(stacked), f"{path}: fractions not stacked: {stacked}"
+    assert stacked or "lectures/" not in path, f"{path}: the lecture has no fraction"
+    leftover = page.evaluate(
+        """re => {
+            const found = [];
+            const walk = document.createTreeWalker(document.querySelector('article'),
+                                                   NodeFilter.SHOW_TEXT);
+            while (walk.nextNode()) {
+                const node = walk.currentNode;
+                if (node.parentElement.closest('pre, code, math, script, style')) continue;
+                if (new RegExp(re).test(node.textContent)) found.push(node.textContent);
+            }
+            return found;
+        }""",
+        _TEX_LEFT,
+    )
+    assert not leftover, f"{path} shows LaTeX source: {leftover[:3]}"

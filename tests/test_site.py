@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -282,6 +283,19 @@ def test_nothing_is_loaded_from_another_host(built_site: Path) -> None:
         }
     )
     assert not external, "fetched over the network at view time:\n" + "\n".join(external)
+
+
+def test_every_formula_is_published_as_mathml(built_site: Path) -> None:
+    """pymdownx.arithmatex marks the math; hooks/mathml.py must convert every mark."""
+    marked = re.compile(r'class="arithmatex">(?!<math)')
+    raw = sorted(
+        str(p.relative_to(built_site))
+        for p in html_files(built_site)
+        if marked.search(p.read_text("utf-8"))
+    )
+    assert not raw, "pages with LaTeX that did not become MathML: " + ", ".join(raw)
+    with_math = [p for p in html_files(built_site) if "<math" in p.read_text("utf-8")]
+    assert with_math, "no page of the site has an equation (is hooks/mathml.py enabled?)"
 
 
 @pytest.mark.parametrize("api", pages("api"), ids=source_id)
