@@ -273,17 +273,22 @@ plt.show()
 # ## Snapshots during training, not copied
 #
 # Train `nn.Linear(3, 1)` on the `IrisRegression` data from above and keep the
-# weights after every epoch in two ways: `live` gets `model.state_dict()` as
-# it is, `copies` gets `copy.deepcopy(model.state_dict())`. The first line of
-# the output is the loss before and after training; the next lines, the first
-# weight that the two lists recorded at a few epochs. The last line checks
-# whether every tensor in `live` points at the same memory as the model's
-# current weight.
+# weights after every epoch in two ways: `live` gets `model.state_dict()` as it
+# is, `copies` gets `copy.deepcopy(model.state_dict())`. The update is written
+# out without an optimizer, as the `p ← p - lr * p.grad` of
+# [W1.2](../lectures/w1-2-linear-regression.md#gradient-descent):
+# `model.parameters()` hands out the model's own parameter objects, so changing
+# them in place with `p -= ...` changes the model.
+#
+# The first line of the output is the loss before and after training; the next
+# lines, the first weight that the two lists recorded at a few epochs. The last
+# line checks whether every tensor in `live` points at the same memory as the
+# model's current weight.
 
 # %%
 torch.manual_seed(0)
 model = nn.Linear(3, 1)
-optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+lr = 0.05
 loss_fn = nn.MSELoss()
 inputs, targets = dataset.inputs, dataset.targets
 live, copies = [], []
@@ -291,9 +296,11 @@ with torch.no_grad():
     first_loss = loss_fn(model(inputs), targets).item()
 for epoch in range(1, 41):
     for xb, yb in batches(dataset, 32, shuffle=True, seed=epoch):
-        optimizer.zero_grad()
+        model.zero_grad()
         loss_fn(model(xb), yb).backward()
-        optimizer.step()
+        with torch.no_grad():
+            for p in model.parameters():
+                p -= lr * p.grad  # torch.optim.SGD's update, in place
     live.append(model.state_dict())  # the bug: a live view of the weights
     copies.append(copy.deepcopy(model.state_dict()))  # what was true then
 with torch.no_grad():

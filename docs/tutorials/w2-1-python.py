@@ -261,15 +261,19 @@ plt.show()
 #
 # 앞에서 만든 `IrisRegression`으로 `nn.Linear(3, 1)`을 학습하면서 에포크마다
 # 가중치를 두 가지 방법으로 보관합니다. `live`에는 `model.state_dict()`를 그대로,
-# `copies`에는 `copy.deepcopy(model.state_dict())`를 넣습니다. 출력의 첫 줄은 학습
-# 전후의 손실이고, 그다음 줄들은 몇 에포크에서 두 목록이 기록한 첫 가중치입니다.
-# 마지막 줄은 `live`에 든 모든 텐서가 지금 모델의 가중치와 같은 메모리를 가리키는지
-# 확인합니다.
+# `copies`에는 `copy.deepcopy(model.state_dict())`를 넣습니다. 갱신은 옵티마이저
+# 없이 [W1.2](../lectures/w1-2-linear-regression.md#gradient-descent)의
+# `p ← p - lr * p.grad`를 직접 씁니다. `model.parameters()`가 내주는 것은 모델의
+# 파라미터 객체 자체이므로, `p -= ...`로 제자리에서 바꾸면 모델이 바뀝니다.
+#
+# 출력의 첫 줄은 학습 전후의 손실이고, 그다음 줄들은 몇 에포크에서 두 목록이 기록한
+# 첫 가중치입니다. 마지막 줄은 `live`에 든 모든 텐서가 지금 모델의 가중치와 같은
+# 메모리를 가리키는지 확인합니다.
 
 # %%
 torch.manual_seed(0)
 model = nn.Linear(3, 1)
-optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+lr = 0.05
 loss_fn = nn.MSELoss()
 inputs, targets = dataset.inputs, dataset.targets
 live, copies = [], []
@@ -277,9 +281,11 @@ with torch.no_grad():
     first_loss = loss_fn(model(inputs), targets).item()
 for epoch in range(1, 41):
     for xb, yb in batches(dataset, 32, shuffle=True, seed=epoch):
-        optimizer.zero_grad()
+        model.zero_grad()
         loss_fn(model(xb), yb).backward()
-        optimizer.step()
+        with torch.no_grad():
+            for p in model.parameters():
+                p -= lr * p.grad  # torch.optim.SGD's update, in place
     live.append(model.state_dict())  # the bug: a live view of the weights
     copies.append(copy.deepcopy(model.state_dict()))  # what was true then
 with torch.no_grad():
