@@ -260,8 +260,9 @@ for name, tracker in [("list", as_list), ("generator", lazy)]:
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 3.5))
-for name, tracker, style in [("list", as_list, "-"), ("generator", lazy, "--")]:
-    ax.plot([b / 1e3 for b in tracker.history], style, label=name)
+for name, tracker in [("list", as_list), ("generator", lazy)]:
+    kilobytes = [b / 1e3 for b in tracker.history]
+    ax.step(range(len(kilobytes)), kilobytes, where="post", label=name)
 ax.set_xlabel("event (a batch made or used)")
 ax.set_ylabel("bytes held by batches (kB)")
 ax.set_title("Batches alive: a list of batches vs a generator")
