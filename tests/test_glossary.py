@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import doctest
 import re
+from html import unescape
 from pathlib import Path
 
 import markdown
@@ -273,7 +274,9 @@ def lecture_html(lecture: Path, lang: str) -> str:
 
 
 def marked(html: str) -> list[tuple[str, str]]:
-    return re.findall(r'<abbr title="([^"]*)">([^<]*)</abbr>', html)
+    """(title, text) of each ``<abbr>``, the title unescaped."""
+    found = re.findall(r'<abbr title="([^"]*)">([^<]*)</abbr>', html)
+    return [(unescape(title), text) for title, text in found]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -285,7 +288,7 @@ def test_each_introduced_term_has_its_definition_on_hover(lecture: Path, lang: s
     missing = [
         f"{term.en} (section #{section})"
         for section, term in terms
-        if hook.plain(term.definition(hook._key(lang))).replace('"', "&quot;") not in titles
+        if hook.plain(term.definition(hook._key(lang))) not in titles
     ]
     assert terms and not missing, (
         f"{rel(lecture)} ({lang}): these terms are introduced but have no hover definition; "
