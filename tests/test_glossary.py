@@ -93,6 +93,7 @@ def test_an_introduction_is_hangul_followed_by_parenthesised_english() -> None:
         "```python\n>>> 텐서(tensor)\n```",  # inside fenced code
         "인라인 `텐서(tensor)` 코드",
         "    ```python\n    x = '텐서(tensor)'\n    ```",  # fenced code in an admonition
+        "---\ndescription: 텐서(tensor)와 장치(device)\n---\n\n# 제목\n",  # front matter
     ],
 )
 def test_what_is_not_an_introduction(text: str) -> None:

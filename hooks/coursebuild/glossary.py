@@ -17,7 +17,8 @@ a comma and anything up to ``)`` (an abbreviation or a Korean gloss:
 ``확률적 경사 하강법(stochastic gradient descent, SGD)``,
 ``레이블(label, 정답 값)``). Code (fenced blocks and inline code) never counts.
 So ``(W1.3 참고)``, ``(N, C)``, ``` `view`(...) ``` and ``텐서 (tensor)``
-(a space) are not introductions.
+(a space) are not introductions, and neither is anything in the page's YAML
+front matter (its ``description:``).
 
 Which Korean words belong to the term is not visible in the text
 (``의사 난수 생성기(pseudo-random number generator)`` versus
@@ -55,6 +56,8 @@ _REQUIRED = FIELDS[:5]
 
 _HANGUL = "\uac00-\ud7a3"
 _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[ \t]*$", re.M | re.S)
+#: YAML front matter (``description:``), which is no part of the lecture's text
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?^---[ \t]*$", re.M | re.S)
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _INTRO = re.compile(
     rf"(?P<ko>[{_HANGUL}]+(?:[ \n][{_HANGUL}]+)*)\n?"
@@ -105,8 +108,12 @@ def _blank(match: re.Match[str]) -> str:
 
 
 def prose_only(markdown: str) -> str:
-    """``markdown`` with fenced code and inline code blanked out (offsets kept)."""
-    return _INLINE_CODE.sub(_blank, _FENCE.sub(_blank, markdown))
+    """``markdown`` with its front matter, fenced code and inline code blanked out.
+
+    Offsets and line numbers stay those of ``markdown``.
+    """
+    text = _FRONT_MATTER.sub(_blank, markdown)
+    return _INLINE_CODE.sub(_blank, _FENCE.sub(_blank, text))
 
 
 def find_introductions(markdown: str) -> list[Introduction]:
