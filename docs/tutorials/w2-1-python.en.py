@@ -115,7 +115,8 @@ print(Counter(class_names[i] for i in y.tolist()))
 # and standard deviation 1. `batches` is a generator function that hands out
 # minibatches of the same dataset one at a time, the way a `DataLoader` makes
 # them: it makes the indices (shuffled, if asked), calls `dataset[i]` for each
-# index and stacks the samples with `torch.stack`.
+# index and stacks the samples with `torch.stack`. The `torch.Generator` used
+# for shuffling is a random number generator, unrelated to generators.
 #
 # The first line of the output gives the shapes of one sample. The second
 # checks that, without shuffling, the batches of our generator and of a

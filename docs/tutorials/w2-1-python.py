@@ -109,7 +109,9 @@ print(Counter(class_names[i] for i in y.tolist()))
 # `IrisRegression`은 `__len__`과 `__getitem__`을 가진 맵 스타일 데이터셋입니다.
 # 특성은 평균 0, 표준편차 1로 표준화합니다. `batches`는 같은 데이터셋에서 미니배치를
 # 하나씩 내주는 제너레이터 함수로, `DataLoader`처럼 인덱스를 만들고(섞을 수도
-# 있습니다) 인덱스마다 `dataset[i]`를 불러 `torch.stack`으로 쌓습니다.
+# 있습니다) 인덱스마다 `dataset[i]`를 불러 `torch.stack`으로 쌓습니다. 섞을 때 쓰는
+# `torch.Generator`는 난수 생성기(random number generator)로, 제너레이터와는 관계가
+# 없습니다.
 #
 # 출력의 첫 줄은 샘플 하나의 모양입니다. 둘째 줄은 섞지 않을 때 우리 제너레이터와
 # `DataLoader`의 배치가 모두 같은지 확인합니다. 셋째 줄은 섞은 배치들의 목표값을
