@@ -25,7 +25,7 @@
 # site was built. The outputs of the first two sections are the same on every
 # computer. The timings of the last section depend on the CPU of the computer
 # that built the site and on its load at the time, so they are shown as that
-# computer measured them rather than quoted.
+# computer measured them; run it yourself and you will get other values.
 
 # %% [markdown]
 # ## Checking the environment
@@ -33,8 +33,13 @@
 # The first cell imports everything and prints the environment and the number
 # of CPU cores. Workers share the cores with the main process, so the number
 # of cores matters when reading the last section. It also prints the start
-# method of the workers: with `fork`, the default on Linux, workers can use
-# classes defined in the notebook.
+# method of the workers. With `fork`, the default on Linux up to Python 3.13,
+# workers use the classes defined in the notebook as they are. Under `spawn`
+# (macOS, Windows) and `forkserver` (Linux from Python 3.14) the workers cannot
+# find the notebook's `LawLines` and the last section would stop with an
+# error, so this cell sets `profile_workers` to time 1 and 2 workers only when
+# the start method is `fork`. To time workers under another start method, move
+# the class into a `.py` file and import it.
 
 # %%
 import multiprocessing
@@ -54,6 +59,10 @@ torch.manual_seed(0)
 print(environment_report())
 print("CPU cores:", os.cpu_count())
 print("start method:", multiprocessing.get_start_method())
+# workers can load the notebook's classes only when they are forked
+fork = multiprocessing.get_start_method() == "fork"
+profile_workers = [0, 1, 2] if fork else [0]
+print("numbers of workers to profile:", profile_workers)
 
 # %% [markdown]
 # ## Lengths of the Constitution's lines, and padding
@@ -62,7 +71,9 @@ print("start method:", multiprocessing.get_start_method())
 # [map-style dataset](../lectures/w2-4-data.md#map-style-dataset): one sample
 # per non-empty line of the Constitution, with a target saying whether the line
 # starts an article (`제1조` and so on). Each call of `__getitem__` turns one
-# line into token ids.
+# line into token ids. Unlike the lecture's, this class takes the lines and the
+# tokenizer as arguments, so that the last section can build a dataset of the
+# lines repeated twice with the same class.
 
 # %%
 class LawLines(Dataset):
@@ -91,8 +102,8 @@ print(f"line length: min {lengths.min().item()}, median "
       f"{lengths.median().item()}, max {lengths.max().item()}")
 
 # %% [markdown]
-# The share of padding is the number of padding tokens over all tokens in the
-# batches of one epoch. For each batch size it compares randomly shuffled
+# The share of padding is the number of padding tokens over all elements of
+# the padded batch tensors of one epoch. For each batch size it compares randomly shuffled
 # batches (from a seeded generator) with batches cut from the lines sorted by
 # length. The length-sorted batches are passed as index groups to
 # `batch_sampler=`.
@@ -136,7 +147,8 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# As the left plot shows, line lengths have a long tail. The larger a random
+# As the left plot shows, most lines are short and long ones are rare, so the
+# distribution has a long tail to the right. The larger a random
 # batch, the more likely it holds one very long line, so its share of padding
 # grows fast; a batch size of 1 has no padding at all. Grouping by length
 # leaves far less padding at the same batch size. For training, shuffle the
@@ -191,7 +203,8 @@ plt.show()
 
 # %% [markdown]
 # With plain shuffling most batches hold no chapter title at all. With
-# weighted sampling close to half of every batch is chapter titles; in
+# weighted sampling close to half of each batch is chapter titles (the last
+# batch holds only 24, so the dashed line at 16 does not apply to it); in
 # exchange the same titles are repeated several times in an epoch, and many of
 # the other lines are not drawn at all in that epoch (the number of distinct
 # lines in the output above).
@@ -205,7 +218,9 @@ plt.show()
 # default). So that an epoch is not too short, the dataset holds the
 # Constitution's lines twice over, and each combination is timed twice,
 # keeping the faster run, to reduce the effect of other programs briefly
-# taking the CPU. Starting workers takes time, so the grid is kept small.
+# taking the CPU. Starting workers takes time, so the grid is kept small. The
+# numbers of workers are the `profile_workers` set in the first cell: only
+# `num_workers=0` unless the start method is `fork`.
 
 # %%
 profile_set = LawLines(lines * 2, tokenizer)
@@ -221,7 +236,6 @@ def epoch_seconds(batch_size, num_workers):
 
 
 profile_batch_sizes = [8, 32, 128]
-profile_workers = [0, 1, 2]
 rates = {}
 for num_workers in profile_workers:
     for batch_size in profile_batch_sizes:
@@ -235,15 +249,17 @@ for num_workers in profile_workers:
 # %% [markdown]
 # The left plot shows batches per second, the right one the same results as
 # samples per second. Batches of different sizes hold different amounts of
-# work, so to compare batch sizes, look at samples per second, which is the
-# time an epoch takes in other words. To compare numbers of workers at the
-# same batch size, either will do.
+# work. Samples per second are inversely proportional to the time an epoch
+# takes, so to compare batch sizes, look at samples per second. To compare
+# numbers of workers at the same batch size, either plot gives the same
+# conclusion.
 
 # %%
 fig, (ax_b, ax_s) = plt.subplots(1, 2, figsize=(11, 4))
 for num_workers in profile_workers:
     per_batch = [rates[num_workers, b] for b in profile_batch_sizes]
-    per_sample = [r * b for r, b in zip(per_batch, profile_batch_sizes)]
+    per_sample = [r * b for r, b in
+                  zip(per_batch, profile_batch_sizes, strict=True)]
     label = f"num_workers={num_workers}"
     ax_b.plot(profile_batch_sizes, per_batch, "o-", label=label)
     ax_s.plot(profile_batch_sizes, per_sample, "o-", label=label)
@@ -261,8 +277,9 @@ plt.show()
 # Whether workers helped on this computer is computed from the measurements
 # above and printed by the cell below. The `__getitem__` of this dataset does
 # light work, turning one short string into token ids, so starting workers and
-# moving batches between processes easily costs more than it saves, all the
-# more when only 2 cores are shared by the workers and the main process.
+# moving batches between processes can cost more than it saves, all the
+# more if the number of cores printed above is small, since the workers and
+# the main process share them.
 # Workers pay off when `__getitem__` is heavy, such as reading files or
 # decoding images, when there are cores to spare, and with
 # `persistent_workers=True`, which pays the start-up once.
@@ -270,18 +287,20 @@ plt.show()
 # %%
 for batch_size in profile_batch_sizes:
     best = max(profile_workers, key=lambda w: rates[w, batch_size])
-    ratio = rates[2, batch_size] / rates[0, batch_size]
-    print(f"batch_size {batch_size:3d}: fastest with num_workers={best}; "
-          f"2 workers run at {ratio:.2f}x the speed of 0 workers")
+    line = f"batch_size {batch_size:3d}: fastest with num_workers={best}"
+    if 2 in profile_workers:
+        ratio = rates[2, batch_size] / rates[0, batch_size]
+        line += f"; 2 workers run at {ratio:.2f}x the speed of 0 workers"
+    print(line)
 
 # %% [markdown]
 # ## Summary
 #
 # - When line lengths are uneven, the padding of random batches grows with the
 #   batch size. Length-sorted batches (`batch_sampler=`) cut the padding a lot.
-# - A `WeightedRandomSampler` weighted by the inverse group sizes fills close
-#   to half of every batch with the rare lines, but repeats the same samples
-#   many times.
+# - A `WeightedRandomSampler` weighted by the inverse group sizes (chapter
+#   title or not) fills close to half of each batch with the rare lines, but
+#   repeats the same samples many times.
 # - Batches per second depend on batch size and number of workers, and whether
 #   workers pay off depends on how heavy `__getitem__` is and on the number of
 #   cores. Measure on your own data and computer before choosing.

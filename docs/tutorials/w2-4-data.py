@@ -21,16 +21,20 @@
 #
 # 이 페이지의 출력과 그래프는 사이트를 빌드할 때 노트북을 실제로 실행해서 얻은
 # 결과입니다. 앞의 두 절의 출력은 어느 컴퓨터에서나 같습니다. 마지막 절의 시간은
-# 빌드한 컴퓨터의 CPU와 그때의 부하에 따라 달라지므로, 숫자 대신 그 컴퓨터에서 잰
-# 결과를 그대로 보여 줍니다.
+# CPU와 그때의 부하에 따라 달라지므로, 빌드한 컴퓨터에서 잰 값을 그대로 보여 줍니다.
+# 직접 실행하면 다른 값이 나옵니다.
 
 # %% [markdown]
 # ## 실행 환경 확인
 #
 # 첫 셀은 필요한 것을 모두 불러오고 실행 환경과 CPU 코어 수를 출력합니다. 워커는
 # 코어를 메인 프로세스와 나눠 쓰므로, 마지막 절의 결과를 읽을 때 코어 수가
-# 필요합니다. 워커의 시작 방식(start method)도 출력합니다. Linux의 기본값 `fork`는
-# 노트북 안에서 정의한 클래스를 워커에서 그대로 쓸 수 있습니다.
+# 필요합니다. 워커의 시작 방식(start method)도 출력합니다. Python 3.13까지 Linux의
+# 기본값인 `fork`에서는 노트북에서 정의한 클래스를 워커가 그대로 씁니다. macOS와
+# Windows의 `spawn`, Python 3.14 이상 Linux의 `forkserver`에서는 워커가 노트북의
+# `LawLines`를 찾지 못해 오류로 멈추므로, 이 셀은 시작 방식이 `fork`일 때만 마지막
+# 절에서 워커 1개와 2개를 재도록 `profile_workers`를 정합니다. 그 밖의 시작 방식에서
+# 워커를 재려면 클래스를 `.py` 파일로 옮겨 import하십시오.
 
 # %%
 import multiprocessing
@@ -50,14 +54,19 @@ torch.manual_seed(0)
 print(environment_report())
 print("CPU cores:", os.cpu_count())
 print("start method:", multiprocessing.get_start_method())
+# workers can load the notebook's classes only when they are forked
+fork = multiprocessing.get_start_method() == "fork"
+profile_workers = [0, 1, 2] if fork else [0]
+print("numbers of workers to profile:", profile_workers)
 
 # %% [markdown]
 # ## 헌법 문장의 길이와 패딩
 #
 # 강의의 [맵 스타일 데이터셋](../lectures/w2-4-data.md#map-style-dataset)과 같은
 # 데이터입니다. 헌법의 빈 줄이 아닌 줄마다 샘플 하나이고, 정답은 그 줄이 조문(`제1조`
-# 등)으로 시작하는지입니다. `__getitem__`이 부를 때마다 줄 하나를 토큰 id로
-# 바꿉니다.
+# 등)으로 시작하는지입니다. `__getitem__`은 불릴 때마다 줄 하나를 토큰 id로
+# 바꿉니다. 강의와 달리 줄과 토크나이저를 인자로 받게 해서, 마지막 절에서 줄을 두 번
+# 이어 붙인 데이터셋도 같은 클래스로 만듭니다.
 
 # %%
 class LawLines(Dataset):
@@ -86,7 +95,8 @@ print(f"line length: min {lengths.min().item()}, median "
       f"{lengths.median().item()}, max {lengths.max().item()}")
 
 # %% [markdown]
-# 패딩의 비율은 한 에포크의 배치에서 패딩 토큰 수를 전체 토큰 수로 나눈 값입니다.
+# 패딩의 비율은 한 에포크의 배치에서 패딩 토큰 수를, 패딩을 포함한 배치 텐서의
+# 원소 수로 나눈 값입니다.
 # 무작위로 섞은 배치(시드를 준 생성기)와, 길이순으로 정렬한 뒤 잘라 만든 배치를
 # 배치 크기마다 비교합니다. 길이순 배치는 `batch_sampler=`에 인덱스 묶음을 줍니다.
 
@@ -129,7 +139,8 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# 왼쪽 그림처럼 줄의 길이는 한쪽으로 길게 늘어진 분포입니다. 무작위 배치는 배치가
+# 왼쪽 그림처럼 짧은 줄이 대부분이고 긴 줄은 드물어, 분포의 꼬리가 오른쪽으로 길게
+# 늘어집니다. 무작위 배치는 배치가
 # 커질수록 아주 긴 줄이 하나쯤 끼게 되므로 패딩의 비율이 빠르게 커집니다. 배치
 # 크기가 1이면 패딩이 없습니다. 길이순으로 묶으면 같은 배치 크기에서 패딩이 훨씬
 # 적습니다. 학습에 쓸 때는 배치의 순서를 에포크마다 섞습니다.
@@ -182,7 +193,8 @@ plt.show()
 
 # %% [markdown]
 # 그냥 섞으면 장 제목이 대부분의 배치에 하나도 없습니다. 가중 샘플링에서는 배치마다
-# 절반 가까이가 장 제목이고, 그 대신 같은 장 제목이 한 에포크에 여러 번 반복되며
+# 절반 가까이가 장 제목이고(마지막 배치는 24개뿐이어서 점선의 16과 비교할 수
+# 없습니다), 그 대신 같은 장 제목이 한 에포크에 여러 번 반복되며
 # 다른 줄 가운데 상당수는 그 에포크에 한 번도 뽑히지 않습니다(위 출력의 서로 다른
 # 줄 수).
 
@@ -194,7 +206,8 @@ plt.show()
 # 시작하는 비용이 들어 있습니다(`persistent_workers=False`, 기본값). 한 에포크가 너무
 # 짧지 않도록 헌법의 줄을 두 번 이어 붙인 데이터셋을 쓰고, 조합마다 두 번 재어 빠른
 # 쪽을 씁니다. 다른 프로그램이 잠깐 CPU를 쓴 영향을 줄이기 위해서입니다. 워커를
-# 시작하는 데 시간이 들므로 조합의 수는 작게 잡았습니다.
+# 시작하는 데 시간이 들므로 조합의 수는 작게 잡았습니다. 워커 수는 첫 셀에서 정한
+# `profile_workers`이고, 시작 방식이 `fork`가 아니면 `num_workers=0`만 잽니다.
 
 # %%
 profile_set = LawLines(lines * 2, tokenizer)
@@ -210,7 +223,6 @@ def epoch_seconds(batch_size, num_workers):
 
 
 profile_batch_sizes = [8, 32, 128]
-profile_workers = [0, 1, 2]
 rates = {}
 for num_workers in profile_workers:
     for batch_size in profile_batch_sizes:
@@ -223,15 +235,17 @@ for num_workers in profile_workers:
 
 # %% [markdown]
 # 아래 그래프의 왼쪽은 초당 배치 수, 오른쪽은 같은 결과를 초당 샘플 수로 바꾼
-# 것입니다. 배치 크기가 다르면 배치 하나에 든 일의 양이 다르므로, 배치 크기끼리
-# 비교할 때는 에포크를 도는 시간과 같은 뜻인 초당 샘플 수를 봅니다. 같은 배치
-# 크기에서 워커 수끼리 비교할 때는 어느 쪽이든 같습니다.
+# 것입니다. 배치 크기가 다르면 배치 하나에 든 일의 양이 다릅니다. 초당 샘플 수는 한
+# 에포크에 걸리는 시간에 반비례하므로, 배치 크기끼리 비교할 때는 초당 샘플 수를
+# 봅니다. 같은 배치 크기에서 워커 수끼리 비교할 때는 어느 그래프를 보든 결론이
+# 같습니다.
 
 # %%
 fig, (ax_b, ax_s) = plt.subplots(1, 2, figsize=(11, 4))
 for num_workers in profile_workers:
     per_batch = [rates[num_workers, b] for b in profile_batch_sizes]
-    per_sample = [r * b for r, b in zip(per_batch, profile_batch_sizes)]
+    per_sample = [r * b for r, b in
+                  zip(per_batch, profile_batch_sizes, strict=True)]
     label = f"num_workers={num_workers}"
     ax_b.plot(profile_batch_sizes, per_batch, "o-", label=label)
     ax_s.plot(profile_batch_sizes, per_sample, "o-", label=label)
@@ -249,24 +263,26 @@ plt.show()
 # 워커가 이 컴퓨터에서 도움이 되었는지는 아래 셀이 위의 측정값으로 계산해
 # 출력합니다. 이 데이터셋의 `__getitem__`은 짧은 문자열 하나를 토큰 id로 바꾸는
 # 가벼운 일이라, 워커를 시작하고 배치를 프로세스 사이로 옮기는 비용이 아낀 시간보다
-# 크기 쉽습니다. 특히 코어가 2개뿐이면 워커와 메인 프로세스가 같은 코어를 나눠
-# 씁니다. 워커는 `__getitem__`이 파일을 읽거나 이미지를 디코딩하는 것처럼 무거울 때,
-# 코어가 넉넉할 때, 그리고 `persistent_workers=True`로 시작 비용을 한 번만 치를 때
-# 이득입니다.
+# 클 수 있습니다. 위에 출력한 코어 수가 적다면 워커와 메인 프로세스가 같은 코어를
+# 나눠 쓰므로 더욱 그렇습니다. 워커는 `__getitem__`이 파일을 읽거나 이미지를
+# 디코딩하는 것처럼 무거울 때, 코어가 넉넉할 때, 그리고 `persistent_workers=True`로
+# 시작 비용을 한 번만 치를 때 이득입니다.
 
 # %%
 for batch_size in profile_batch_sizes:
     best = max(profile_workers, key=lambda w: rates[w, batch_size])
-    ratio = rates[2, batch_size] / rates[0, batch_size]
-    print(f"batch_size {batch_size:3d}: fastest with num_workers={best}; "
-          f"2 workers run at {ratio:.2f}x the speed of 0 workers")
+    line = f"batch_size {batch_size:3d}: fastest with num_workers={best}"
+    if 2 in profile_workers:
+        ratio = rates[2, batch_size] / rates[0, batch_size]
+        line += f"; 2 workers run at {ratio:.2f}x the speed of 0 workers"
+    print(line)
 
 # %% [markdown]
 # ## 정리
 #
 # - 줄의 길이가 고르지 않으면 무작위 배치의 패딩은 배치가 클수록 커집니다. 길이순
 #   배치(`batch_sampler=`)는 패딩을 크게 줄입니다.
-# - 클래스 크기의 역수를 가중치로 한 `WeightedRandomSampler`는 드문 줄을 배치마다
+# - 그룹(장 제목인지 아닌지) 크기의 역수를 가중치로 한 `WeightedRandomSampler`는 드문 줄을 배치마다
 #   절반 가까이 채우지만, 같은 샘플을 여러 번 반복합니다.
 # - 초당 배치 수는 배치 크기와 워커 수에 따라 달라지고, 워커가 이득인지는
 #   `__getitem__`의 무게와 코어 수에 달려 있습니다. 자신의 데이터와 컴퓨터에서 재
