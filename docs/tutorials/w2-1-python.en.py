@@ -17,7 +17,8 @@
 # `split`, builds a dataset and a batch generator on them, measures the memory
 # that a list and a generator hold on to, shows what is left when weights are
 # kept during training without being copied, and finally runs a `DataLoader`
-# with two workers as a script. Every output and plot on this page was produced
+# with two workers as a script. (A pipeline is the chain of steps that reads
+# the data, cuts it into batches and transforms them.) Every output and plot on this page was produced
 # by running the notebook when the site was built. The timings come from the
 # build machine; every other output is the same on any machine.
 
@@ -114,12 +115,14 @@ print(Counter(class_names[i] for i in y.tolist()))
 # and standard deviation 1. `batches` is a generator function that hands out
 # minibatches of the same dataset one at a time, the way a `DataLoader` makes
 # them: it makes the indices (shuffled, if asked), calls `dataset[i]` for each
-# index and stacks the samples with `torch.stack`.
+# index and stacks the samples with `torch.stack`. The `torch.Generator` used
+# for shuffling is a random number generator, unrelated to generators.
 #
 # The first line of the output gives the shapes of one sample. The second
 # checks that, without shuffling, the batches of our generator and of a
-# `DataLoader` are all equal; the third, that the shuffled batches hold every
-# sample exactly once. The last line shows that looping twice over one
+# `DataLoader` are all equal. The third checks that the targets of the
+# shuffled batches, gathered and sorted, equal the original targets sorted:
+# shuffling lost or added no value. The last line shows that looping twice over one
 # generator object yields no batch the second time.
 
 # %%
@@ -165,7 +168,7 @@ print(f"ours vs DataLoader, no shuffling: {len(agree)} batches, all equal:",
 
 shuffled = list(batches(dataset, 32, shuffle=True))
 seen = torch.cat([t for _, t in shuffled]).flatten().sort().values
-print("shuffled batches hold every sample once:",
+print("shuffled batches, sorted targets unchanged:",
       torch.equal(seen, dataset.targets.flatten().sort().values))
 
 gen = batches(dataset, 32)
@@ -178,9 +181,11 @@ print("batches per pass over one generator object:",
 # Collect batches in a list and all of them are in memory at once; a generator
 # makes them one at a time, when the loop asks. Let us measure the difference.
 # `sys.getsizeof` does not count the tensors in a list, and PyTorch's CPU
-# memory does not show up in Python's `tracemalloc` either, so `LiveBytes`
-# counts by itself: it adds a batch's bytes when the batch is made and, through
-# `weakref.finalize`, subtracts them the moment that tensor dies. CPython
+# memory does not show up in `tracemalloc`, Python's memory tracer, either, so
+# `LiveBytes` counts by itself: it adds a batch's bytes when the batch is made
+# and subtracts them the moment that tensor dies.
+# `weakref.finalize(t, function, argument)` registers the function to be
+# called when `t` is deleted, without keeping `t` alive. CPython
 # deletes an object as soon as its last reference goes, so this count comes
 # out exactly the same on any machine.
 #
@@ -189,7 +194,9 @@ print("batches per pass over one generator object:",
 # 500 samples and standardizes each batch, a typical preprocessing step that
 # makes a new tensor per batch. An "event" is making a batch or using it in one
 # training step. The list makes all batches first and then uses them; the
-# generator alternates between making and using.
+# generator alternates between making and using. After the loops, `del`
+# removes the list and the name `xb`, the batches' last references, so "after
+# the loop" in the output is 0 bytes.
 
 # %%
 class LiveBytes:
@@ -282,9 +289,10 @@ plt.show()
 # them in place with `p -= ...` changes the model.
 #
 # The first line of the output is the loss before and after training; the next
-# lines, the first weight that the two lists recorded at a few epochs. The last
-# line checks whether every tensor in `live` points at the same memory as the
-# model's current weight.
+# lines, the first weight (the sepal length's weight, `weight[0, 0]`) that the
+# two lists recorded at epochs 1, 5 and 40. The last line checks whether every
+# `weight` tensor in `live` points at the same memory as the model's current
+# weight.
 
 # %%
 torch.manual_seed(0)
@@ -351,8 +359,9 @@ plt.show()
 # The dataset's `__getitem__` returns, with each sample, the number of the
 # worker that made it (`get_worker_info().id`). The dataset class reaches the
 # workers through pickle, so it is defined with `class` at the top level of the
-# module, and the code that stands for training is called only from `main()`,
-# under the guard.
+# module (a class defined in a notebook cell cannot be found by `spawn`
+# workers), and the code that stands for training is called only from
+# `main()`, under the guard.
 
 # %%
 script = '''
@@ -414,10 +423,12 @@ for line in lines:
 # - The workers take turns: batches 0 and 2 come from worker 0, batches 1 and 3
 #   from worker 1, and the `DataLoader` hands them out in their original order,
 #   not in the order they were finished.
-# - Making eight tiny batches takes no time; nearly all of the time goes into
-#   starting three new Python processes that each import `torch`. `spawn` pays
-#   this cost of starting workers again every epoch, which is why there is
-#   `persistent_workers=True` to keep the workers alive across epochs. Workers
+# - Making four tiny batches from eight samples takes no time; nearly all of the
+#   time goes into starting three new Python processes that each import
+#   `torch`. A `DataLoader` starts new workers at every `for` over it, that is
+#   every epoch, whatever the start method; under `spawn` that start-up cost is
+#   paid again every epoch, which is what `persistent_workers=True` avoids by
+#   keeping the workers alive across epochs. Workers
 #   are worth their start-up cost when `__getitem__` is heavy, such as reading
 #   files or decoding images.
 

@@ -59,10 +59,10 @@ print(environment_report())
 #
 # `gradient_descent` repeats $w \leftarrow w - \eta\,\nabla L(w)$ and records the
 # points it passes and their losses. It also records the step at which each of
-# the lecture's two stopping rules fires, the gradient norm falling below
-# $10^{-3}$ and the change of the loss in one step falling below $10^{-3}$, and it
-# ends once both have fired. A cap of 30 steps is there for the diverging
-# learning rate 0.21.
+# the lecture's two stopping rules first fires: the gradient norm falling below
+# $10^{-3}$, and the change of the loss in one step falling below $10^{-3}$. It
+# ends once both have fired; for the diverging learning rate 0.21 the number of
+# steps is capped at 30.
 
 # %%
 def loss_fn(w):
@@ -105,7 +105,8 @@ for lr, (path, losses, stops) in runs.items():
 # step on a log scale, with a mark at the step where each stopping rule fired.
 # The loss-change rule (circles) always fires before the gradient-norm rule
 # (crosses), while the loss is still far above the minimum's loss of 0. With
-# 0.21 the loss grows at every step.
+# 0.21 the loss falls for two steps, while the $w_1$ part shrinks, and then grows
+# without bound as the $w_2$ part takes over.
 
 # %%
 grid_1 = torch.linspace(-0.5, 4.5, 201)
@@ -137,16 +138,16 @@ plt.show()
 # ## The noise of minibatch gradients
 #
 # Now the loss is a loss over training data. As in W1.2, the data is a linear
-# regression with two features, but the noise now has standard deviation 1: only
-# then are the per-sample gradients nonzero even at the minimum, so that the
-# minibatch noise does not vanish there. The per-sample gradient of the mean
-# squared error is $g_i = 2 r_i\,(x_{i1}, x_{i2}, 1)$ with the residual $r_i$, and
-# their mean is the full gradient.
+# regression with two features, but the noise added to the targets $y$ now has
+# standard deviation 1, so that the per-sample gradients at the minimum, and
+# hence the minibatch noise there, are large enough to see. With the residual
+# $r_i = \hat y_i - y_i$, the per-sample gradient of the mean squared error is
+# $g_i = 2 r_i\,(x_{i1}, x_{i2}, 1)$, and their mean is the full gradient.
 #
 # At the start of training, $w = 0$ and $b = 0$, the cell draws 1000 minibatches
 # for every batch size $B$, measures the RMS error of their gradients and
 # compares it with the lecture's formula
-# $\sqrt{\sigma^2 / B \cdot (N - B)/(N - 1)}$.
+# $\sqrt{\frac{\sigma^2}{B}\cdot\frac{N-B}{N-1}}$.
 
 # %%
 N = 1000
@@ -175,7 +176,8 @@ for B, m, p in zip(batch_sizes, measured, predicted):
     print(f"B {B:4d}  measured RMS {m:6.2f}  predicted {p:6.2f}")
 
 # %% [markdown]
-# Less noise is not the whole story. The next cell trains linear regression on
+# The size of the noise does not tell the whole story; here is the difference
+# it makes in real training. The next cell trains linear regression on
 # the same data with `torch.optim.SGD` at learning rate 0.05 for 60 steps with
 # batch sizes 4, 32 and 1000. Batch size 1000 is the whole data set, so that run
 # is gradient descent. The vertical axis of the right plot is, at every step, how
@@ -184,7 +186,12 @@ for B, m, p in zip(batch_sizes, measured, predicted):
 # `torch.linalg.lstsq`.
 #
 # At first the three batch sizes go down at about the same pace: while the
-# gradient is large, its direction stands out from the noise. Near the minimum
+# gradient is large, its direction stands out from the noise. In this stretch,
+# batch size 4, whose step costs 250 times less, is far more economical: in 60
+# steps, batch size 4 has processed 240 samples and batch size 1000 has
+# processed 60000. With steps on the horizontal axis, as here, the less noisy
+# large batch always leads; counted in samples processed, the small batch does.
+# Near the minimum
 # the gradient becomes small but the minibatch noise stays, so with a small batch
 # the excess loss stops going down at some level and jitters there. Lowering the
 # learning rate lowers that level too; that is what a learning-rate scheduler
@@ -281,10 +288,14 @@ plt.show()
 # It is trained twice from the same starting point:
 #
 # - **ours**: the cross-entropy is computed with the stable log-softmax, and the
-#   gradient comes from the lecture's formula, without autograd. The gradient of
-#   the logits is $(p - q)/N$, so the gradient of $W$ is $(P - Q)^\top X / N$ and
-#   the gradient of $b$ is the column sums of $P - Q$ divided by $N$. The update
-#   $W \leftarrow W - \eta \nabla_W$ is written out as well.
+#   gradient comes from the lecture's formula, without autograd. Stack the
+#   samples as rows: the inputs $X$ (1437×64), the probabilities $P$ (1437×10)
+#   and the one-hot vectors $Q$ (1437×10). The logits are
+#   $z_{i,k} = \sum_j W_{k,j} x_{i,j} + b_k$, so by the chain rule
+#   $\partial \mathcal{L}/\partial W_{k,j} = \frac{1}{N}\sum_i (p_{i,k} - q_{i,k})\, x_{i,j}$,
+#   which as a matrix is $(P - Q)^\top X / N$. The input that multiplies $b_k$ is
+#   1, so the gradient of $b$ is the column sums of $P - Q$ divided by $N$. The
+#   update $W \leftarrow W - \eta\, \nabla_W \mathcal{L}$ is written out as well.
 # - **PyTorch**: `nn.Linear`, `F.cross_entropy`, `loss.backward()` and
 #   `torch.optim.SGD`.
 #
@@ -347,10 +358,10 @@ plt.show()
 #
 # For every test image the model gives a categorical distribution over 10
 # classes. Built with `Categorical(logits=...)`, it has the probabilities
-# (`probs`) and the entropy (`entropy()`) at hand. The entropy
-# $-\sum_k p_k \log p_k$ is close to 0 when the distribution is concentrated on
-# one class and reaches its largest value, $\log 10$, when it is spread evenly
-# over all 10. The cell below draws the two images with the smallest entropy, the
+# (`probs`) and the entropy (`entropy()`) at hand. The entropy is the
+# cross-entropy of the distribution $p$ with itself, $-\sum_k p_k \log p_k$.
+# Spread evenly, $p_k = 1/10$, it is $-\sum_k \tfrac{1}{10}\log\tfrac{1}{10} = \log 10$,
+# its largest value; concentrated on one class, it is close to 0. The cell below draws the two images with the smallest entropy, the
 # ones the model is surest about, and the two with the largest, each with its
 # distribution.
 #
@@ -358,8 +369,9 @@ plt.show()
 # being right is its largest probability, so the mean of that is the accuracy the
 # model expects. The output compares it with the real test accuracy. The two need
 # not agree. How well a model's probabilities match how often it is actually
-# right is called calibration; to take the probabilities at face value, check
-# them on validation data.
+# right is called calibration. The test data is used here only to show it; to
+# take the probabilities at face value, check them on validation data, used
+# neither for training nor for testing.
 
 # %%
 dist = Categorical(logits=test_logits)
@@ -388,15 +400,18 @@ plt.show()
 # ## Estimating π with Monte Carlo
 #
 # Draw a point $(U_1, U_2)$ uniformly from the unit square $[0, 1]^2$: the
-# probability that it lands inside the quarter circle of radius 1 is the quarter
-# circle's area, $\pi/4$. So the value $f$ that is 1 inside the quarter circle
-# and 0 outside has expectation $\pi/4$, and 4 times its sample mean estimates
-# $\pi$. Since $f$ is 0 or 1, its standard deviation is
-# $\sigma = \sqrt{p(1-p)}$ with $p = \pi/4$, and the standard error of the
-# estimate is $4\sigma/\sqrt{n}$.
+# square's area is 1, so the probability that the point lands inside the
+# quarter circle of radius 1 is the quarter circle's area, $\pi/4$. So the value
+# $f$ that is 1 inside the quarter circle and 0 outside has expectation $\pi/4$,
+# and 4 times its sample mean estimates $\pi$. Since $f$ is 0 or 1, $f^2 = f$,
+# so its variance is $\mathbb{E}[f^2] - (\mathbb{E}f)^2 = p - p^2$ and its
+# standard deviation $\sigma = \sqrt{p(1-p)}$, with $p = \pi/4$. The estimate is
+# 4 times a sample mean, so its standard error is 4 times as large too:
+# $4\sigma/\sqrt{n}$.
 #
 # For every number of points $n$ the cell repeats the estimate 100 times, measures
-# the RMS of the error, and fits a line to the log-log plot to get its slope. If
+# the RMS of the error, and fits a least-squares line to the points of the
+# log-log plot to get its slope. If
 # the error shrinks as $1/\sqrt{n}$, the slope is $-1/2$.
 
 # %%
@@ -440,13 +455,14 @@ plt.show()
 #
 # ## Summary
 #
-# - The steepest direction caps gradient descent's learning rate, and the
-#   loss-change rule stops earlier than the gradient-norm rule.
+# - The steepest direction caps gradient descent's learning rate. On this loss
+#   the loss-change rule stopped before the gradient-norm rule, before reaching
+#   the minimum.
 # - The noise of a minibatch gradient shrinks with the square root of the batch
 #   size, and SGD with a fixed learning rate jitters near the minimum because of
 #   that noise.
 # - The log-softmax must be computed with the largest logit subtracted, or it
-#   overflows.
+#   overflows. Never take the log of a softmax afterwards: use `F.log_softmax`.
 # - Gradient descent written by hand, with the cross-entropy and its gradient
 #   $(p - q)/N$, arrives at the same weights as training with `F.cross_entropy`
 #   and `torch.optim.SGD`.

@@ -35,9 +35,10 @@
 # about the CPU implementation of `torch.optim.SGD` (for the GPU, see the
 # [lecture](../lectures/w2-3-autograd.md#hand-update-vs-sgd)). The CPU
 # capability on the last line is the level of vector instructions PyTorch
-# chose for this CPU. With `AVX2` or `AVX512`, kernels that use fused
-# multiply-add (FMA) run; with `DEFAULT`, they do not. The last section needs
-# this value.
+# chose for this CPU. On x86, the `AVX2`/`AVX512` kernels use fused
+# multiply-add (FMA) and the `DEFAULT` ones do not; on ARM (Apple silicon,
+# Graviton) the NEON kernels use FMA even though the capability reads
+# `DEFAULT`. The last section needs this value.
 
 # %%
 import warnings
@@ -58,12 +59,12 @@ print("CPU capability:", torch.backends.cpu.get_cpu_capability())
 # %% [markdown]
 # ## The data
 #
-# Linear regression uses the diabetes data of
-# [lecture 1.2](../lectures/w1-2-linear-regression.md#diabetes), split the same
-# way: 10 features of 442 patients predict how far the disease has progressed
-# a year later, standardised with the mean and standard deviation of the
-# training part. This lab uses only the training part. The network uses the
-# two moons of [lecture 1.3](../lectures/w1-3-binary-classification.md#the-lab-network).
+# Linear regression uses the diabetes data of [lecture
+# 1.2](../lectures/w1-2-linear-regression.md#diabetes), split the same way: 10
+# features of 442 patients predict how far the disease has progressed a year
+# later, standardised with the mean and standard deviation of the training
+# part. This lab uses only the training part. The network uses the two moons
+# of [lecture 1.3](../lectures/w1-3-binary-classification.md#the-lab-network).
 
 # %%
 train_set, _, _ = split(
@@ -77,13 +78,13 @@ print("two moons:", tuple(X_moons.shape), tuple(y_moons.shape))
 # %% [markdown]
 # ## Drawing the computation graph
 #
-# Starting from the loss's `grad_fn` and following `next_functions` finds every
-# node of the graph. `graph_of` returns, for each node found, how many steps it
-# lies from the loss (`depth`) and the arrows between nodes (`edges`);
-# `draw_graph` draws the nodes of equal depth on one row. The arrows point the
-# way `backward()` passes gradients. Orange boxes are `AccumulateGrad` nodes,
-# which add the gradient to the `.grad` of a leaf tensor; each box names its
-# parameter.
+# Starting from the loss's `grad_fn` and following `next_functions` finds
+# every node of the graph. `graph_of` returns, for each node found, how many
+# steps it lies from the loss along the longest path (`depth`) and the arrows
+# between nodes (`edges`); `draw_graph` draws the nodes of equal depth on one
+# row. The arrows point the way `backward()` passes gradients. Orange boxes
+# are `AccumulateGrad` nodes, which add the gradient to the `.grad` of a leaf
+# tensor; each box names its parameter.
 #
 # Both models consist of a loss function and `nn.Linear` layers. For a 2-D
 # input, `nn.Linear` does the matrix product and the bias addition as one
@@ -183,16 +184,16 @@ plt.show()
 # %% [markdown]
 # ## Checking with gradcheck
 #
-# The mean squared error of linear regression, `mean((X w^T + b - y)^2)`, is a
-# function of the weight `w` and the bias `b`. `gradcheck` builds the Jacobian
-# matrix of this function once by finite differences and once by
+# The mean squared error of linear regression, `mean((X @ w.T + b - y) ** 2)`,
+# is a function of the weight `w` and the bias `b`. `gradcheck` builds the
+# Jacobian matrix of this function once by finite differences and once by
 # backpropagation, and compares them. Finite differences need double
 # precision, so the data and the parameters are converted to `float64`. The
 # `True` in the output means that the gradients of all 11 parameters agree
 # within the tolerances. The cell also checks the same function in `float32`.
 # Called with `raise_exception=False`, `gradcheck` returns `True` or `False`
-# instead of raising, and it warns about `float32` inputs; the last line of the
-# output is the first sentence of that warning.
+# instead of raising, and it warns about `float32` inputs; the last line of
+# the output is the first sentence of that warning.
 
 # %%
 X64, y64 = X_train.double(), y_train.double()
@@ -223,8 +224,8 @@ print("its warning:", str(caught[0].message).split(". ")[0])
 # %% [markdown]
 # ## The error of a finite difference, and the type
 #
-# Here is why `float32` failed, in a figure. The function is the sigmoid the
-# lecture built by hand; its derivative `σ'(x) = σ(x)(1 - σ(x))`, computed in
+# Here is why `float32` failed, in a figure. The function is the sigmoid
+# (`torch.sigmoid`); its derivative `σ'(x) = σ(x)(1 - σ(x))`, computed in
 # `float64`, serves as the exact answer. At 100 points the cell computes the
 # central difference `(σ(x + h) - σ(x - h)) / (2h)` and plots the median
 # relative error against `h`. The loss of linear regression is quadratic, so
@@ -232,14 +233,16 @@ print("its warning:", str(caught[0].message).split(". ")[0])
 # both sources of error.
 #
 # On the right of the figure, the error shrinks like `h²` as `h` shrinks (a
-# straight line of slope 2). On the left, the error grows like `1/h` as `h`
-# shrinks: `σ(x + h)` and `σ(x - h)` are nearly equal, so subtracting them
-# leaves a rounding error of the size of the type's precision `eps`, which the
-# division by `2h` magnifies. The best `h` is where the two errors meet, in
-# theory near the cube root of `eps`; compare the cube roots printed below with
-# the minima in the figure. The dotted line is `gradcheck`'s default step,
-# `eps=1e-6`. In `float64` the error there is small; in `float32` it lies on the
-# left, where rounding dominates, beyond the tolerances.
+# straight line with slope 2 on the log-log plot). On the left, the error
+# grows like `1/h` as `h` shrinks: `σ(x + h)` and `σ(x - h)` are nearly equal,
+# so subtracting them leaves a rounding error of the size of the type's
+# precision `eps`, which the division by `2h` magnifies. The best `h` is where
+# the two errors meet, in theory near the cube root of `eps`; compare the cube
+# roots printed below with the minima in the figure. The dotted line is
+# `gradcheck`'s default step (its argument `eps`), `1e-6`: a step `h`, not the
+# precision `eps` of the type. In `float64` the error there is small; in
+# `float32` it lies on the left, where rounding dominates, beyond the
+# tolerances.
 
 # %%
 def sigmoid_slope_error(dtype, h_values):
@@ -274,7 +277,9 @@ plt.show()
 # ## Gradient descent by hand and torch.optim.SGD
 #
 # Now train linear regression with full-batch gradient descent for 300 epochs.
-# `train` writes the training loop once and takes only the update as `step`.
+# `train` writes the training loop once and takes only the update, as the
+# argument `make_step`: `make_step(params, lr)` returns a function `step` that
+# performs one update each time it is called.
 # All gradients come from autograd, and every epoch records the loss and all
 # parameters (10 weights and the bias). Each model is built with the same
 # seed, so every run starts from the same point.
@@ -339,23 +344,24 @@ for name in ("sgd_foreach", "add_by_hand"):
     print(f"{name:<14} {losses[-1]:>10.1f}  {bitwise!s:>26}")
 print(f"{'sgd':<14} {sgd_losses[-1]:>10.1f}")
 
-# %% [markdown]
-# `add_by_hand` agrees with `SGD` on all 11 parameters, bit for bit, for all
-# 300 epochs. Same kernel, same inputs: no surprise, but also evidence that,
-# with the gradient computation, `no_grad` and `zero_grad` around it,
-# `optimizer.step()` really does nothing but this one line. `foreach=True` is
-# the same on the CPU too: the CPU has no dedicated foreach kernel, so it calls
-# the same `add_` tensor by tensor. On a GPU there is a dedicated foreach
-# kernel, so do not read this result as a statement about GPUs.
+# %% [markdown] `add_by_hand` agrees with `SGD` on all 11 parameters, bit for
+# bit, for all 300 epochs. Same kernel, same inputs: no surprise, but also
+# evidence that, while the loop itself computes and clears the gradients,
+# `optimizer.step()` really does nothing inside `no_grad` but this one line.
+# `foreach=True` is the same on the CPU too: the CPU has no dedicated foreach
+# kernel, so it calls the same `add_` tensor by tensor. On a GPU there is a
+# dedicated foreach kernel, so do not read this result as a statement about
+# GPUs.
 #
 # In the figure, lines are `SGD` and dots are `add_by_hand`, one dot every 10
-# epochs; every dot lies on its line. The left panel shows, on a log scale, how
-# far the loss is above the lowest possible loss. That lowest loss comes from
-# solving the least-squares problem directly with `torch.linalg.lstsq` in
-# `float64`; the first line of the output is its value. The right panel shows
-# the paths of the 10 weights. The loss falls almost all the way within the
-# first few dozen epochs, yet some weights are still moving after 300. As
-# [lecture 1.2](../lectures/w1-2-linear-regression.md#diabetes) explained, some
+# epochs; every dot lies on its line. The left panel shows, on a log scale,
+# how far each epoch's loss is above the lowest loss that can be reached. That
+# lowest loss comes from solving the least-squares problem directly with
+# `torch.linalg.lstsq` in `float64`; the first line of the output is its
+# value. The right panel shows the paths of the 10 weights. The loss falls
+# almost all the way within the first few dozen epochs, yet some weights are
+# still moving after 300. As [lecture
+# 1.2](../lectures/w1-2-linear-regression.md#diabetes) explained, some
 # features are strongly correlated, so the loss has a long, narrow valley, and
 # gradient descent moves along it very slowly.
 
@@ -393,10 +399,11 @@ plt.show()
 # agrees with `SGD` within rounding; the first line of the output checks that,
 # with a tolerance proportional to the size of the parameters. But it rounds
 # `lr * p.grad` to `float32` first and rounds again when subtracting, so on a
-# CPU where `add_` is computed with FMA, which rounds once (a CPU capability of
-# `AVX2` or `AVX512` in the first cell), the last bit can differ, and once a bit
-# differs, it carries on to the next epochs. On a CPU at the `DEFAULT` level
-# the two computations round the same way and may agree bit for bit.
+# CPU where `add_` is computed with FMA, which rounds once (on x86 a CPU
+# capability of `AVX2` or `AVX512` in the first cell; ARM CPUs too), the last
+# bit can differ, and once a bit differs, it carries on to the next epochs. At
+# the `DEFAULT` level on x86 the two computations round the same way and may
+# agree bit for bit.
 #
 # The second part looks at one update on its own: 1000 pairs of random
 # parameters and gradients of similar size, updated once each way, and the
@@ -425,9 +432,9 @@ print(f"one update of 1000 values: {differ} differ in the last bit;"
 # %% [markdown]
 # Check the values the build machine produced in the output above. Where
 # elements differ, the difference is about one unit in the last place of a
-# `float32`. That is not enough to change what is learned, but it is why,
-# to show "the same as `SGD`" with `torch.equal`, the update must be written as
-# the operation `SGD` uses: `p.add_(p.grad, alpha=-lr)`.
+# `float32`. That is not enough to change what is learned. But to show "the
+# same as `SGD`" with `torch.equal`, the update must be written as the
+# operation `SGD` uses: `p.add_(p.grad, alpha=-lr)`.
 
 # %% [markdown]
 # ## Summary
