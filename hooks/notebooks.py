@@ -153,6 +153,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         return file.src_uri.endswith((".py", ".ipynb")) and bool(jupyter.should_include(file))
 
     pages = localize_tutorials(files, config, languages, is_tutorial)
+    # i18n recorded this language's pages for its sitemap.xml (with each page's
+    # language alternates) before the tutorials became pages: record them again.
+    i18n: Any = config.plugins["i18n"]
+    i18n.i18n_files_per_language[languages.current] = files.documentation_pages()
     options = _execution_options(config)
     pending = [p for p in pages if p.norm_src_uri not in _run.executions.keys]
     if options is not None and pending:

@@ -18,6 +18,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 
@@ -365,6 +366,42 @@ def test_search_on_each_page_uses_its_language_index(built_site: Path) -> None:
 def test_404_page_exists_in_each_language(built_site: Path) -> None:
     assert parse(built_site / "404.html").lang == "ko"
     assert parse(built_site / "en" / "404.html").lang == "en"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_404_page_switches_to_the_language_roots(built_site: Path, lang: str) -> None:
+    """Not to whichever page was rendered last (the English one offered a tutorial)."""
+    path = built_site / ("" if lang == DEFAULT_LANG else lang) / "404.html"
+    roots = {other: "/" if other == DEFAULT_LANG else f"/{other}/" for other in LANGS}
+    assert parse(path).switcher == roots
+
+
+def test_no_page_has_language_links_in_its_head(built_site: Path) -> None:
+    """Material fetches ``<href>/sitemap.xml`` for each: a 404 per page and language."""
+    found = [
+        str(page.relative_to(built_site))
+        for page in sorted(built_site.rglob("*.html"))
+        if re.search(r'<link rel="alternate"[^>]*hreflang', page.read_text("utf-8"))
+    ]
+    assert not found, found
+
+
+def test_sitemap_lists_every_page_with_its_language_alternates(built_site: Path) -> None:
+    """What search engines read instead of the pages' <head> language links."""
+    config = (Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text("utf-8")
+    site_url = re.search(r"^site_url:\s*(\S+)", config, re.M)[1]  # type: ignore[index]
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    tree = ElementTree.parse(built_site / "sitemap.xml")
+    listed = {
+        url.findtext("s:loc", namespaces=ns): {
+            link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)
+        }
+        for url in tree.getroot().findall("s:url", ns)
+    }
+    for source in PAGES:
+        alternates = {lang: site_url + source.url(lang) for lang in LANGS}
+        for lang in LANGS:
+            assert listed.get(site_url + source.url(lang)) == alternates, source.source
 
 
 def test_offline_guard_is_active_in_the_test_process() -> None:
