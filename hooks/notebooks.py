@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,14 @@ from coursebuild.execution import (
     installed_distributions,
     prune_directory,
     read_notebook,
+)
+from coursebuild.figures import (
+    FigureStore,
+    add_figure_files,
+    extract_figures,
+    figure_names,
+    link_figures,
+    place_figures,
 )
 from coursebuild.html import first_title, rewrite_links, stylesheet_uri
 from coursebuild.i18n_files import (
@@ -152,6 +160,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             cache.prune(_run.keys.values())
             # code cells parsed from sources: re-parsed (80 ms) if a week old
             prune_directory(cache.root / "tutorials" / "sources", set())
+            figures = FigureStore(cache.root)  # touched whenever a page shows them
+            prune_directory(figures.directory, set())
+            prune_directory(figures.sources, set())
             _run.pruned = True
     return files
 
@@ -173,21 +184,28 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
         execution = run.keys.get(tutorial.norm_src_uri)
         key = render_key(source.read_text("utf-8"), execution, options, run.render_env)
         cache = RenderCache(root)
+        store = FigureStore(root)
         rendered = cache.load(lang, tutorial.src_uri, key)
+        if rendered is not None and not all(map(store.has, figure_names(rendered.content))):
+            rendered = None  # a figure file was pruned: render (and store) it again
         if rendered is None:
             executed = ExecutionCache(root).load(execution) if execution else None
             if execution and executed is None:
                 raise RuntimeError(f"the execution of {tutorial.src_uri} vanished from the cache")
-            rendered = render_notebook(merge_outputs(read_notebook(source), executed), options)
+            merged = merge_outputs(read_notebook(source), executed)
+            notebook, shown = extract_figures(merged, store, lang)
+            rendered = render_notebook(notebook, options)
+            rendered = replace(rendered, content=place_figures(rendered.content, shown))
             cache.store(lang, tutorial.src_uri, key, rendered)
             log.info("Rendered tutorial %s (%s) from the cached execution", tutorial.src_uri, lang)
         sheet = stylesheet_uri(rendered.css)
         target = Path(config.site_dir) / sheet
         if not target.is_file():
             write_atomically(target, rendered.css)
+        add_figure_files(files, config, store, figure_names(rendered.content))
         page.content = (
             f'<link rel="stylesheet" href="{get_relative_url(sheet, page.url)}">\n'
-            + rewrite_links(rendered.content, tutorial, files)
+            + rewrite_links(link_figures(rendered.content, page.url), tutorial, files)
         )
         page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]  # TocToken: mkdocs' private TypedDict
         page.title = nav_title or first_title(rendered.toc) or page.title
