@@ -150,6 +150,17 @@ def scroll_to_bottom(page: object) -> None:
     page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
 
 
+def settle(page: object, log: list[Sent], quiet: float = 1.5, limit: float = 20.0) -> None:
+    """Wait until the server has sent nothing for ``quiet`` seconds."""
+    waited = still = 0.0
+    count = len(log)
+    while still < quiet and waited < limit:
+        page.wait_for_timeout(250)  # type: ignore[attr-defined]
+        waited += 0.25
+        still = still + 0.25 if len(log) == count else 0.0
+        count = len(log)
+
+
 def measure(browser: object, base_url: str, log: list[Sent], path: str, html: int) -> Weight:
     """Open ``path`` in a fresh context (empty cache) and count what it fetched."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
@@ -157,9 +168,10 @@ def measure(browser: object, base_url: str, log: list[Sent], path: str, html: in
         page = context.new_page()
         start = len(log)
         page.goto(base_url + path, wait_until="networkidle")
+        settle(page, log)  # the search worker fetches its index after the load
         loaded = len(log)
         scroll_to_bottom(page)
-        page.wait_for_timeout(200)
+        settle(page, log)
     finally:
         context.close()
     sent = log[start:]
