@@ -124,9 +124,9 @@ def prepare(
     shown at one CSS pixel per image pixel, as a browser would show it. A
     raster wider than :data:`MAX_CSS_WIDTH` CSS pixels is shown at that width
     and resampled to :data:`DENSITY` times it (never enlarged); any other keeps
-    its pixels. PNGs are stored
-    with a 256-colour palette; JPEGs are re-encoded only when resampled; SVGs
-    are published as they are.
+    its pixels. PNGs are stored with a 256-colour palette (unless that is no
+    smaller); JPEGs are re-encoded only when resampled; SVGs are published as
+    they are.
     """
     if mime == "image/svg+xml":
         return data, width, height
@@ -148,6 +148,8 @@ def prepare(
             image = image.convert("RGBA")
         # FASTOCTREE keeps the alpha channel (matplotlib's figures are RGBA).
         image.quantize(256, method=Image.Quantize.FASTOCTREE).save(out, "PNG", optimize=True)
+        if not resampled and out.tell() >= len(data):
+            return data, css_w, css_h  # already as small: keep every colour
     elif resampled:
         image.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
     else:
