@@ -135,16 +135,24 @@ def launch(playwright: object) -> object:
 
 
 def scroll_to_bottom(page: object) -> None:
-    """Scroll a viewport at a time, so lazy images start loading on the way."""
+    """Scroll a viewport at a time, so lazy images start loading on the way.
+
+    Each step waits for two frames: lazy loading is decided when a frame is
+    drawn, so a loaded machine that drew no frame at some position would
+    otherwise skip the images there.
+    """
     for _ in range(400):
         at_end = page.evaluate(  # type: ignore[attr-defined]
-            """() => {
+            """async () => {
                 window.scrollBy(0, window.innerHeight);
+                for (let i = 0; i < 2; i++) {
+                    await new Promise(done => requestAnimationFrame(done));
+                }
                 return window.innerHeight + window.scrollY
                     >= document.documentElement.scrollHeight - 2;
             }"""
         )
-        page.wait_for_timeout(60)  # type: ignore[attr-defined]
+        page.wait_for_timeout(50)  # type: ignore[attr-defined]
         if at_end:
             break
     page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]

@@ -158,7 +158,7 @@ def test_figures_load_and_are_twice_as_sharp_as_shown(served, lang: str) -> None
             page.wait_for_function(
                 f"""() => [...document.querySelectorAll('img[src*="/{FIGURE_DIR}/"]')]
                     .every(img => img.complete)""",
-                timeout=30_000,
+                timeout=90_000,  # a loaded 2-core machine is slow
             )
             figures = page.evaluate(FIGURES_JS)
             assert figures, tutorial.urls[lang]
