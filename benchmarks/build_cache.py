@@ -80,10 +80,11 @@ def build(project: Path, cache: Path, site: Path) -> Build:
 
 
 def copy_real_site(dest: Path) -> Path:
-    """The repository's site (docs, hooks, mkdocs.yml; src linked) in ``dest``."""
+    """The repository's site (docs, hooks, overrides, mkdocs.yml; src linked) in ``dest``."""
     dest.mkdir(parents=True)
     shutil.copytree(ROOT / "docs", dest / "docs")
     shutil.copytree(ROOT / "hooks", dest / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "overrides", dest / "overrides")
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     (dest / "src").symlink_to(ROOT / "src", target_is_directory=True)
     return dest

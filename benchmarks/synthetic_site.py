@@ -94,6 +94,7 @@ def make_synthetic_site(dest: Path, lectures: int = 15, tutorials: int = 15) -> 
     dest.mkdir(parents=True)
     shutil.copytree(ROOT / "docs", dest / "docs")
     shutil.copytree(ROOT / "hooks", dest / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "overrides", dest / "overrides")
     (dest / "src").symlink_to(ROOT / "src", target_is_directory=True)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for kind, ext, total in (("lectures", ".md", lectures), ("tutorials", ".py", tutorials)):

@@ -6,14 +6,20 @@ beside this file (see its docstring for the whole picture):
 - ``on_files`` turns each tutorial source of the language being built into a
   page (:mod:`coursebuild.i18n_files`). In the first language's build it also
   checks that every tutorial shows the same code in every language, and
-  executes each tutorial that has no cached execution, once for all
-  languages and several at a time (:mod:`coursebuild.execution`).
-- ``on_pre_page`` replaces mkdocs-jupyter's render: the page is rendered from
-  its own language's notebook with the outputs of that one execution, and the
-  HTML is cached (:mod:`coursebuild.render`, :mod:`coursebuild.html`).
+  starts executing each tutorial that has no cached execution, once for all
+  languages and several at a time, in the background
+  (:mod:`coursebuild.execution`): the lecture and API pages render meanwhile.
+- ``on_pre_page`` replaces mkdocs-jupyter's render: the page waits for its
+  own execution, then is rendered from its own language's notebook with that
+  execution's outputs, and the HTML is cached (:mod:`coursebuild.render`,
+  :mod:`coursebuild.html`). Beside the page go its downloads (the executed
+  ``.ipynb`` with an install cell, the jupytext source), and at its top a
+  block links them and Colab and says where and when the outputs were
+  computed (:mod:`coursebuild.downloads`).
 - ``on_post_build`` keeps the site's root ``404.html`` in the default
   language: every language build writes it, so the last one built would
   otherwise win (mkdocs-static-i18n #284); the others go to ``<lang>/``.
+- ``on_build_error`` lets the executions under way finish and be cached.
 
 Published pages never carry progress bars: ``TORCHBASICS_PROGRESS=0`` is set
 here, and the notebook kernels inherit it.
@@ -21,6 +27,7 @@ here, and the notebook kernels inherit it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -40,16 +47,17 @@ from mkdocs.utils import get_relative_url
 for _name in [m for m in sys.modules if m.partition(".")[0] == "coursebuild"]:
     del sys.modules[_name]
 
-from coursebuild import cache_root, write_atomically
+from coursebuild import cache_root, downloads, write_atomically
 from coursebuild.execution import (
     ExecutionCache,
     ExecutionOptions,
+    Executions,
     Tutorial,
-    ensure_executed,
     environment_fingerprint,
     installed_distributions,
     prune_directory,
     read_notebook,
+    start_tutorials,
 )
 from coursebuild.figures import (
     FigureStore,
@@ -66,6 +74,7 @@ from coursebuild.i18n_files import (
     language_sources,
     localize_tutorials,
 )
+from coursebuild.provenance import source_revision
 from coursebuild.render import (
     RenderCache,
     merge_outputs,
@@ -83,8 +92,11 @@ class _Run:
     """What one ``mkdocs build`` (all languages) computes once."""
 
     distributions: dict[str, str] = field(default_factory=installed_distributions)
-    keys: dict[str, str] = field(default_factory=dict)  # norm_src_uri -> execution key
+    executions: Executions = field(default_factory=Executions)
     pruned: bool = False
+    download_keys: set[str] = field(default_factory=set)
+    # what the install cells pin: the commit being built (set in on_pre_build)
+    requirement: str = ""
 
     def __post_init__(self) -> None:
         self.execution_env = environment_fingerprint(self.distributions)
@@ -134,6 +146,9 @@ def on_pre_build(config: MkDocsConfig) -> None:
     languages = _languages(config)
     if _run is None or languages.current == languages.default:
         _run = _Run()  # a new build of all languages (also each `serve` rebuild)
+        project = Path(config.config_file_path).parent
+        ref = downloads.published_ref(source_revision(project))
+        _run.requirement = downloads.Repository.from_url(config.repo_url).requirement(ref)
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has chosen the files
@@ -147,7 +162,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
     pages = localize_tutorials(files, config, languages, is_tutorial)
     options = _execution_options(config)
-    pending = [p for p in pages if p.norm_src_uri not in _run.keys]
+    pending = [p for p in pages if p.norm_src_uri not in _run.executions.keys]
     if options is not None and pending:
         docs_dir = Path(config.docs_dir)
         tutorials = [
@@ -155,9 +170,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             for p in pending
         ]
         cache = ExecutionCache(_cache_root(config))
-        _run.keys.update(ensure_executed(tutorials, cache, options, docs_dir, _run.execution_env))
+        # The executions run in the background while the other pages render;
+        # a tutorial page waits for its own (on_pre_page).
+        _run.executions.update(
+            start_tutorials(tutorials, cache, options, docs_dir, _run.execution_env)
+        )
         if not _run.pruned:
-            cache.prune(_run.keys.values())
+            cache.prune(_run.executions.keys.values())
             # code cells parsed from sources: re-parsed (80 ms) if a week old
             prune_directory(cache.root / "tutorials" / "sources", set())
             figures = FigureStore(cache.root)  # touched whenever a page shows them
@@ -180,8 +199,20 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
     root = _cache_root(config)
     nav_title = page.title  # the title given in mkdocs.yml's nav, if any
 
+    def load_merged() -> tuple[Any, Any]:
+        """This language's notebook with the execution's outputs, and the execution."""
+        execution = run.executions.keys.get(tutorial.norm_src_uri)
+        if execution:
+            run.executions.wait(execution)
+        executed = ExecutionCache(root).load(execution) if execution else None
+        if execution and executed is None:
+            raise RuntimeError(f"the execution of {tutorial.src_uri} vanished from the cache")
+        return merge_outputs(read_notebook(source), executed), executed
+
     def render(config: MkDocsConfig, files: Files) -> None:
-        execution = run.keys.get(tutorial.norm_src_uri)
+        execution = run.executions.keys.get(tutorial.norm_src_uri)
+        if execution:
+            run.executions.wait(execution)
         key = render_key(source.read_text("utf-8"), execution, options, run.render_env)
         cache = RenderCache(root)
         store = FigureStore(root)
@@ -189,15 +220,12 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
         if rendered is not None and not all(map(store.has, figure_names(rendered.content))):
             rendered = None  # a figure file was pruned: render (and store) it again
         if rendered is None:
-            executed = ExecutionCache(root).load(execution) if execution else None
-            if execution and executed is None:
-                raise RuntimeError(f"the execution of {tutorial.src_uri} vanished from the cache")
-            merged = merge_outputs(read_notebook(source), executed)
-            notebook, shown = extract_figures(merged, store, lang)
+            notebook, shown = extract_figures(load_merged()[0], store, lang)
             rendered = render_notebook(notebook, options)
             rendered = replace(rendered, content=place_figures(rendered.content, shown))
             cache.store(lang, tutorial.src_uri, key, rendered)
             log.info("Rendered tutorial %s (%s) from the cached execution", tutorial.src_uri, lang)
+        run_yourself = _publish_downloads(config, tutorial, source, execution, load_merged)
         sheet = stylesheet_uri(rendered.css)
         target = Path(config.site_dir) / sheet
         if not target.is_file():
@@ -205,7 +233,10 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
         add_figure_files(files, config, store, figure_names(rendered.content))
         page.content = (
             f'<link rel="stylesheet" href="{get_relative_url(sheet, page.url)}">\n'
-            + rewrite_links(link_figures(rendered.content, page.url), tutorial, files)
+            + downloads.insert_after_title(
+                rewrite_links(link_figures(rendered.content, page.url), tutorial, files),
+                run_yourself,
+            )
         )
         page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]  # TocToken: mkdocs' private TypedDict
         page.title = nav_title or first_title(rendered.toc) or page.title
@@ -214,9 +245,47 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
     return page
 
 
+def _publish_downloads(
+    config: MkDocsConfig,
+    tutorial: TutorialFile,
+    source: Path,
+    execution: str | None,
+    load_merged: Any,
+) -> str:
+    """Write the page's downloads beside it; return the block that offers them."""
+    assert _run is not None
+    repository = downloads.Repository.from_url(config.repo_url)
+    folder = Path(tutorial.dest_uri).parent.as_posix()  # "en/tutorials/x"
+    site_path = "" if folder == "." else folder
+    offered, key = downloads.publish(
+        lang=tutorial.locale,
+        norm_src_uri=tutorial.norm_src_uri,
+        source=source,
+        page_dir=Path(config.site_dir) / site_path,
+        site_path=site_path,
+        execution_key=execution,
+        requirement=_run.requirement,
+        load_merged=load_merged,
+        cache=downloads.DownloadCache(_cache_root(config)),
+    )
+    _run.download_keys.add(key)
+    return downloads.run_yourself_html(
+        tutorial.locale,
+        offered.names,
+        repository.colab_url(offered.notebook_path),
+        offered.provenance,
+        repository,
+    )
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     global _default_404
     languages = _languages(config)
+    if _run is not None:
+        _run.executions.wait_all()  # every page waited for its own; this is a backstop
+    if _run is not None and languages.current == languages.built[-1]:
+        cache = downloads.DownloadCache(_cache_root(config))
+        prune_directory(cache.directory, cache.used(_run.download_keys))
     page = Path(config.site_dir) / "404.html"
     if not page.is_file():
         return
@@ -227,3 +296,11 @@ def on_post_build(config: MkDocsConfig) -> None:
         localized.parent.mkdir(parents=True, exist_ok=True)
         page.replace(localized)
         page.write_bytes(_default_404)
+
+
+def on_build_error(error: Exception) -> None:
+    """Let the executions under way finish, so that their results are cached."""
+    if _run is not None and (running := _run.executions.running()):
+        log.info("Waiting for %d tutorial execution(s) to finish and be cached", running)
+        with contextlib.suppress(Exception):  # their errors are reported by the build
+            _run.executions.wait_all()

@@ -1,4 +1,5 @@
-"""The built site in a real browser: search in both languages, the copy button.
+"""The built site in a real browser: search in both languages, the copy button,
+the footer's previous/next, the home page's course map, running a tutorial yourself.
 
 Each language has its own search index: a search on an English page lists
 English pages only, on a Korean page Korean pages only.
@@ -19,7 +20,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import pytest
+import torch
+
+from docs_model import LANGS, NAV, pages
 
 pytestmark = pytest.mark.browser
 
@@ -162,3 +167,152 @@ def test_language_switcher_click_stays_on_the_tutorial(page, base_url) -> None:
     page.locator('a.md-select__link[hreflang="en"]').first.click()
     page.wait_for_load_state()
     assert page.url == base_url + "en/tutorials/w1-1-tensors/"
+
+
+# --- finding your way: the footer and the home page's course map -------------------
+
+COURSE = pages("lecture", "tutorial")  # nav order: each lecture, then its lab
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_footer_next_walks_from_each_lecture_to_its_lab_to_the_next_lecture(
+    page, base_url, lang
+) -> None:
+    """Clicking "next" from the first lecture visits every lecture and lab in
+    nav order: lecture 1.1 -> lab 1.1 -> lecture 1.2 -> ..."""
+    first_lab = NAV.lab_of(COURSE[0])
+    assert first_lab is not None and COURSE[1] == first_lab
+    page.goto(base_url + COURSE[0].url(lang))
+    for here, there in zip(COURSE, COURSE[1:]):
+        link = page.locator("a.md-footer__link--next")
+        assert " ".join(link.inner_text().split()).endswith(there.title_in(lang)), (
+            here.source, link.inner_text(),
+        )
+        link.click()
+        # wait_for_url, not expect_navigation: navigation.tracking rewrites the
+        # address (#anchors) while the page scrolls, which is no navigation
+        page.wait_for_url(base_url + there.url(lang))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_page_map_links_reach_every_lecture_and_lab(page, base_url, lang) -> None:
+    (home,) = pages("home")
+    page.goto(base_url + home.url(lang))
+    links = page.locator(".course-map a[href]:not(.headerlink)")
+    hrefs = links.evaluate_all("links => links.map(a => a.href)")
+    assert hrefs == [base_url + p.url(lang) for p in COURSE]
+    for i, target in enumerate(COURSE):
+        page.goto(base_url + home.url(lang))
+        page.locator(".course-map a[href]:not(.headerlink)").nth(i).click()
+        page.wait_for_url(base_url + target.url(lang))
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.title().startswith(target.title_in(lang)), (target.source, page.title())
+
+
+RUN_YOURSELF = {
+    "ko": ("직접 실행하기", "노트북 내려받기 (.ipynb)", "소스 내려받기 (.py)", "Colab에서 열기"),
+    "en": ("Run it yourself", "Download the notebook (.ipynb)", "Download the source (.py)",
+           "Open in Colab"),
+}
+COLAB = "https://colab.research.google.com/github/torchbasics/torchbasics/blob/notebooks/"
+
+
+@pytest.mark.parametrize(("lang", "path"), [("ko", "tutorials/w1-1-tensors/"),
+                                            ("en", "en/tutorials/w1-1-tensors/")])
+def test_tutorial_offers_its_notebook_its_source_and_colab(
+    page, base_url, lang, path, tmp_path
+) -> None:
+    page.goto(base_url + path)
+    title, notebook, source, colab = RUN_YOURSELF[lang]
+    block = page.get_by_role("region", name=title)
+    assert block.is_visible()
+    # it sits under the page title, before the tutorial's first paragraph
+    heading = page.locator("h1").first.bounding_box()
+    assert heading["y"] < block.bounding_box()["y"]
+
+    downloads = {}
+    for name, suffix in ((notebook, ".ipynb"), (source, ".py")):
+        link = block.get_by_role("link", name=name)
+        assert link.is_visible()
+        with page.expect_download() as info:
+            link.click()
+        saved = tmp_path / info.value.suggested_filename
+        info.value.save_as(saved)
+        assert saved.name == f"w1-1-tensors-{lang}{suffix}"
+        downloads[suffix] = saved
+    nb = nbformat.read(downloads[".ipynb"], as_version=4)
+    nbformat.validate(nb)
+    assert nb.cells[0].metadata["tags"] == ["torchbasics-install"]
+    assert "%pip install" in nb.cells[0].source
+    assert any(cell.get("outputs") for cell in nb.cells), "the notebook has no outputs"
+    assert downloads[".py"].read_text("utf-8").startswith("# ---\n# jupyter:")
+
+    # Colab opens the same file from the notebooks branch, at its path in the site
+    href = block.get_by_role("link", name=colab).get_attribute("href")
+    assert href == f"{COLAB}{path}w1-1-tensors-{lang}.ipynb"
+    served = page.request.get(base_url + href.removeprefix(COLAB))
+    assert served.ok and served.body() == downloads[".ipynb"].read_bytes()
+
+
+@pytest.mark.parametrize("path", ["tutorials/w1-2-linear-regression/",
+                                  "en/tutorials/w1-2-linear-regression/"])
+def test_tutorial_says_where_and_when_it_ran(page, base_url, path) -> None:
+    page.goto(base_url + path)
+    said = page.locator(".tb-run__provenance").inner_text()
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", said), said
+    assert f"torch {torch.__version__}" in said and "Python 3." in said
+    report = page.locator(".tb-run__report pre")
+    assert not report.is_visible()  # folded until asked for
+    page.locator(".tb-run__report summary").click()
+    assert report.is_visible()
+    assert "default device:" in report.inner_text()
+
+
+# Math is published as MathML (hooks/mathml.py): no script renders it, the
+# browser lays it out. Visible TeX, or <math> that is not laid out as math
+# (a browser without MathML shows its text in one line), fails.
+MATH_PAGES = [
+    f"{prefix}{kind}/w2-2-math/" for prefix in ("", "en/") for kind in ("lectures", "tutorials")
+]
+_TEX_LEFT = r"\\(frac|sum|eta|nabla|log|sqrt|mathbb|operatorname|varepsilon|sigma)\b|\$\$|\\\(|\\\["
+
+
+@pytest.mark.parametrize("path", MATH_PAGES)
+def test_equations_render_as_math(page, base_url, path) -> None:
+    page.goto(base_url + path)
+    boxes = page.eval_on_selector_all(
+        "article math",
+        """ms => ms.map(m => {
+            const r = m.getBoundingClientRect();
+            return {w: r.width, h: r.height, display: getComputedStyle(m).display};
+        })""",
+    )
+    assert len(boxes) >= 10, f"{path}: only {len(boxes)} <math> elements"
+    flat = [b for b in boxes if not (b["w"] > 0 and b["h"] > 0)]
+    assert not flat, f"{path}: {len(flat)} of {len(boxes)} equations have no size"
+    assert all("math" in b["display"] for b in boxes), {b["display"] for b in boxes}
+    # a fraction is laid out as a fraction: numerator above the denominator
+    stacked = page.eval_on_selector_all(
+        "article mfrac",
+        """fs => fs.map(f => {
+            const [top, bottom] = f.children;
+            return top.getBoundingClientRect().bottom <= bottom.getBoundingClientRect().top + 1;
+        })""",
+    )
+    assert all(stacked), f"{path}: fractions not stacked: {stacked}"
+    assert stacked or "lectures/" not in path, f"{path}: the lecture has no fraction"
+    leftover = page.evaluate(
+        """re => {
+            const found = [];
+            const walk = document.createTreeWalker(document.querySelector('article'),
+                                                   NodeFilter.SHOW_TEXT);
+            while (walk.nextNode()) {
+                const node = walk.currentNode;
+                if (node.parentElement.closest('pre, code, math, script, style')) continue;
+                if (new RegExp(re).test(node.textContent)) found.push(node.textContent);
+            }
+            return found;
+        }""",
+        _TEX_LEFT,
+    )
+    assert not leftover, f"{path} shows LaTeX source: {leftover[:3]}"

@@ -6,6 +6,9 @@ with the reason, everywhere else.
 
 from __future__ import annotations
 
+import io
+import os
+import platform
 from collections import namedtuple
 
 import pytest
@@ -18,6 +21,7 @@ from torchbasics.devices import (
     Stopwatch,
     Timing,
     available_devices,
+    describe_device,
     environment_report,
     get_device,
     measure,
@@ -221,6 +225,44 @@ def test_environment_report_survives_a_bad_device_setting(
     assert DEVICE_ENV_VAR in report
 
 
+def test_describe_device_names_the_processor_and_its_cores(cpu_only: None) -> None:
+    described = describe_device()
+    assert described.startswith("cpu (") and described.endswith(
+        f", {os.cpu_count()} logical cores)"
+    )
+    model = described[len("cpu (") : -len(f", {os.cpu_count()} logical cores)")]
+    assert model.strip(), described
+
+
+def test_describe_device_reads_the_cpu_model_on_linux(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        "builtins.open",
+        lambda *a, **k: io.StringIO("processor\t: 0\nmodel name\t: Example CPU 9000\n"),
+    )
+    assert describe_device("cpu").startswith("cpu (Example CPU 9000, ")
+
+
+def test_describe_device_falls_back_to_the_architecture(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_proc(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError("/proc/cpuinfo")
+
+    monkeypatch.setattr("builtins.open", no_proc)
+    monkeypatch.setattr(platform, "processor", lambda: "")
+    monkeypatch.setattr(platform, "machine", lambda: "arm64")
+    assert describe_device("cpu").startswith("cpu (arm64, ")
+
+
+def test_describe_device_names_apple_gpus(cpu_only: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(devices, "_mps_available", lambda: True)
+    monkeypatch.setattr(platform, "machine", lambda: "arm64")
+    assert describe_device() == "mps (Apple GPU, arm64)"
+
+
+def test_describe_device_refuses_a_missing_device(cpu_only: None) -> None:
+    with pytest.raises(DeviceUnavailableError, match="'cuda'"):
+        describe_device("cuda")
+
+
 def test_public_api_is_reexported_from_the_package() -> None:
     import torchbasics
 
@@ -274,6 +316,13 @@ def test_measure_waits_for_the_gpu() -> None:
 def test_environment_report_names_the_gpu() -> None:
     name = torch.cuda.get_device_properties(0).name
     assert f"cuda:0: {name}" in environment_report()
+
+
+@needs_cuda
+def test_describe_device_names_the_gpu_and_its_memory() -> None:
+    props = torch.cuda.get_device_properties(0)
+    gib = f"{props.total_memory / 2**30:.1f} GiB"
+    assert describe_device("cuda:0") == f"cuda:0 ({props.name}, {gib})"
 
 
 @no_cuda

@@ -14,20 +14,26 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import os
+import platform
 import re
 import shutil
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
+import torch
+
+from torchbasics.devices import describe_device
 
 from conftest import ROOT, load_hook, mkdocs_build, offline_env
-from coursebuild import execution, figures, render, write_atomically
+from coursebuild import execution, figures, provenance, render, write_atomically
 from coursebuild import html as nbhtml
 from coursebuild.i18n_files import localized_uri, page_uri
 
@@ -438,11 +444,13 @@ RENDERED = re.compile(r"Rendered tutorial (\S+) \((\w+)\)")
 MINI_CONFIG = """\
 site_name: mini
 docs_dir: docs
+repo_url: https://github.com/example/mini
 theme:
   name: material
   language: ko
 hooks:
   - {hooks}/notebooks.py
+  - stamps.py
 plugins:
   - i18n:
       docs_structure: suffix
@@ -474,10 +482,25 @@ def tiny_tutorial(name: str, lang: str, extra_code: str = "") -> str:
     )
 
 
+# Records when each page of the default language is rendered (stamps.json).
+STAMPS_HOOK = """\
+import json, time
+from pathlib import Path
+
+def on_page_content(html, page, config, files):
+    path = Path(config.config_file_path).parent / "stamps.json"
+    stamps = json.loads(path.read_text()) if path.exists() else {}
+    stamps.setdefault(page.file.src_uri, time.time())
+    path.write_text(json.dumps(stamps))
+    return html
+"""
+
+
 def write_mini_site(root: Path) -> Path:
     tutorials = root / "docs" / "tutorials"
     tutorials.mkdir(parents=True)
     (root / "mkdocs.yml").write_text(MINI_CONFIG.format(hooks=ROOT / "hooks"), "utf-8")
+    (root / "stamps.py").write_text(STAMPS_HOOK, "utf-8")
     (root / "docs" / "index.md").write_text("# 홈\n", "utf-8")
     (root / "docs" / "index.en.md").write_text("# Home\n", "utf-8")
     for name in ("a", "b"):
@@ -561,13 +584,30 @@ def figure_files(root: Path, site: str) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*"))} if folder.is_dir() else {}
 
 
+def test_other_pages_render_while_the_tutorials_execute(
+    cold_site: tuple[Path, str],
+) -> None:
+    root, _ = cold_site
+    home = json.loads((root / "stamps.json").read_text())["index.md"]
+    a, b = executed_records(root)
+    # the home page did not wait for the executions; each tutorial page did
+    assert min(a.started, b.started) < home < min(a.finished, b.finished), (home, a, b)
+
+
 def test_warm_build_executes_and_renders_nothing(mini_site: Path) -> None:
-    runs, renders = build_mini(mini_site, "warm")
-    assert runs == [] and renders == []
+    result = mkdocs_build(mini_site / "warm", root=mini_site, **MINI_ENV)
+    log = result.stdout + result.stderr
+    assert EXECUTED.findall(log) == [] and RENDERED.findall(log) == []
     assert page(mini_site, "warm", "en", "b") == page(mini_site, "cold", "en", "b")
     assert page(mini_site, "warm", "ko", "a") == page(mini_site, "cold", "ko", "a")
     # the figure files come from the caches too, byte for byte
     assert figure_files(mini_site, "warm") == figure_files(mini_site, "cold")
+    # the downloads are published again, copied from their cache
+    assert WROTE.findall(log) == []
+    for lang in ("ko", "en"):
+        for suffix in (".ipynb", ".py"):
+            warm = download(mini_site, "warm", lang, "a", suffix)
+            assert warm.read_bytes() == download(mini_site, "cold", lang, "a", suffix).read_bytes()
 
 
 def test_both_languages_show_the_figure_as_one_lazy_file(cold_site: tuple[Path, str]) -> None:
@@ -610,6 +650,81 @@ def test_a_pruned_figure_file_is_made_again(mini_site: Path) -> None:
     assert figure_files(mini_site, "second") == figure_files(mini_site, "cold")
 
 
+# --- run it yourself: downloads, Colab, provenance ----------------------------------
+
+WROTE = re.compile(r"Wrote the notebook download of (\S+) \((\w+)\)")
+
+
+def download(root: Path, site: str, lang: str, name: str, suffix: str) -> Path:
+    prefix = "" if lang == "ko" else "en/"
+    return root / site / prefix / "tutorials" / name / f"{name}-{lang}{suffix}"
+
+
+def test_each_page_offers_its_executed_notebook_and_source(cold_site: tuple[Path, str]) -> None:
+    root, log = cold_site
+    assert sorted(WROTE.findall(log)) == [
+        ("a.en.py", "en"), ("a.py", "ko"), ("b.en.py", "en"), ("b.py", "ko"),
+    ]
+    # not a Git checkout: the install cell says which branch it installs instead
+    assert "Not a Git checkout" in log
+    for lang in ("ko", "en"):
+        for name in ("a", "b"):
+            path = download(root, "cold", lang, name, ".ipynb")
+            nb = nbformat.read(path, as_version=4)
+            nbformat.validate(nb)
+            install, *cells = nb.cells
+            assert install.metadata["tags"] == ["torchbasics-install"]
+            assert install.source.endswith(
+                '%pip install -q "torchbasics[data] @ git+https://github.com/example/mini@main"'
+            )
+            source = root / "docs" / "tutorials" / (f"{name}.py" if lang == "ko" else f"{name}.en.py")
+            assert [c.source for c in cells] == [c.source for c in notebook(source.read_text("utf-8")).cells]
+            printed = [o.get("text", "") for c in cells for o in c.get("outputs", [])]
+            assert f"tutorial {name}: 42\n" in printed
+            assert "jupytext" not in nb.metadata
+            assert nb.metadata["torchbasics"]["environment"]["torch"]
+            assert download(root, "cold", lang, name, ".py").read_text("utf-8") == source.read_text("utf-8")
+            html = page(root, "cold", lang, name)
+            assert f'href="{name}-{lang}.ipynb"' in html and f'href="{name}-{lang}.py"' in html
+            prefix = "" if lang == "ko" else "en/"
+            assert (
+                "https://colab.research.google.com/github/example/mini/blob/notebooks/"
+                f"{prefix}tutorials/{name}/{name}-{lang}.ipynb"
+            ) in html
+    assert not list((root / "cold").rglob("*.en.py")), "an English source named x.en.py"
+    assert "직접 실행하기" in page(root, "cold", "ko", "a")
+    assert "Run it yourself" in page(root, "cold", "en", "a")
+
+
+def test_each_page_says_where_and_when_it_was_executed(cold_site: tuple[Path, str]) -> None:
+    root, _ = cold_site
+    cache = execution.ExecutionCache(root / ".cache")
+    for path in sorted(cache.directory.glob("*.ipynb")):
+        executed = nbformat.read(path, as_version=4)
+        found = provenance.Provenance.of(executed)
+        record = execution.ExecutionRecord.of(executed)
+        assert found is not None and record is not None
+        # computed in the kernel that executed the tutorial, and by the executor
+        assert found.python == platform.python_version()
+        assert found.torch == torch.__version__
+        assert found.device == describe_device()
+        assert found.report is not None and found.report.startswith(f"torch {torch.__version__}")
+        assert found.error is None
+        assert found.commit is None  # the small site is not a Git checkout
+        assert abs(datetime.strptime(found.finished, "%Y-%m-%dT%H:%M:%SZ").replace(
+            tzinfo=timezone.utc).timestamp() - record.finished) < 1
+        # the probe cell is gone from the executed notebook
+        assert not [c for c in executed.cells if provenance.is_probe(c)]
+        name = Path(record.src_uri).stem
+        for lang in ("ko", "en"):
+            html = page(root, "cold", lang, name)
+            for fact in (found.date, found.python, found.torch, found.device):
+                assert fact in html, (lang, name, fact)
+            assert "environment_report()" in html and "default device:" in html
+    assert "Git 저장소 밖의 코드를 실행" in page(root, "cold", "ko", "a")
+    assert "code outside a Git checkout" in page(root, "cold", "en", "a")
+
+
 def test_cold_build_reports_its_progress(cold_site: tuple[Path, str]) -> None:
     log = cold_site[1]
     assert "Executing 2 tutorials on 2 workers;" in log
@@ -621,11 +736,17 @@ def test_cold_build_reports_its_progress(cold_site: tuple[Path, str]) -> None:
 def test_prose_edit_renders_again_without_executing(mini_site: Path) -> None:
     english = mini_site / "docs" / "tutorials" / "a.en.py"
     english.write_text(english.read_text("utf-8").replace("Sleeps a moment", "Naps"), "utf-8")
-    runs, renders = build_mini(mini_site, "second")
-    assert runs == []
-    assert renders == [("tutorials/a.en.py", "en")]
+    result = mkdocs_build(mini_site / "second", root=mini_site, **MINI_ENV)
+    log = result.stdout + result.stderr
+    assert EXECUTED.findall(log) == []
+    assert RENDERED.findall(log) == [("tutorials/a.en.py", "en")]
     assert "Naps, then prints." in page(mini_site, "second", "en", "a")
     assert "tutorial a: 42" in page(mini_site, "second", "en", "a")
+    # that language's download follows the edit; the other one is reused
+    assert WROTE.findall(log) == [("a.en.py", "en")]
+    nb = nbformat.read(download(mini_site, "second", "en", "a", ".ipynb"), as_version=4)
+    assert "Naps, then prints." in nb.cells[-1].source
+    assert "Naps" in download(mini_site, "second", "en", "a", ".py").read_text("utf-8")
 
 
 def test_code_edited_in_both_languages_executes_that_tutorial_only(mini_site: Path) -> None:

@@ -1,22 +1,24 @@
 """The nav of mkdocs.yml is the one list of pages, and it is complete.
 
 Every test and hook takes the lectures, tutorials and API pages from the nav
-(``coursebuild.nav``). These tests hold the nav to the files and to the home
-page: each page in the nav exists in every language, no page under docs/ is
-left out of it, each lecture and tutorial has its row on the home page in
-every language, and each title of the nav is translated.
+(``coursebuild.nav``). These tests hold the nav to the files: each page in the
+nav exists in every language, no page under docs/ is left out of it, each lab
+comes right after its lecture (so the footer's "next" walks lecture -> lab ->
+next lecture), the home page has the place for the course map generated from
+the nav (tests/test_course_map.py, and the built map in tests/test_site.py),
+and each title of the nav is translated.
 """
 
 from __future__ import annotations
 
 import doctest
-import posixpath
 import re
 import textwrap
 from pathlib import Path
 
 import coursebuild.nav
 import pytest
+from coursebuild.course_map import MARKER, descriptions
 from coursebuild.nav import NavError, Page, load_nav, split_language
 
 from docs_model import DOCS, LANGS, NAV, ROOT, pages
@@ -27,8 +29,6 @@ from docs_model import DOCS, LANGS, NAV, ROOT, pages
 NOT_IN_NAV: frozenset[str] = frozenset()
 
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-# [text](target) and [text](target "title"); images are links too
-MD_LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
 def rel(path: Path) -> str:
@@ -39,22 +39,6 @@ def page_sources_under_docs() -> list[Path]:
     """Every file under docs/ that MkDocs turns into a page, in any language."""
     found = [*DOCS.rglob("*.md"), *DOCS.rglob("*.py")]
     return sorted(p for p in found if not p.relative_to(DOCS).parts[0] == "assets")
-
-
-def table_links(path: Path) -> set[str]:
-    """Default-language sources of the pages linked from the tables of ``path``."""
-    folder = posixpath.dirname(path.relative_to(DOCS).as_posix())
-    linked = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.lstrip().startswith("|"):
-            continue
-        for target in MD_LINK.findall(line):
-            target = target.split("#", 1)[0]
-            if not target or "://" in target:
-                continue
-            source = posixpath.normpath(posixpath.join(folder, target))
-            linked.add(split_language(source, LANGS)[0])
-    return linked
 
 
 def test_the_nav_has_lectures_tutorials_and_api_pages() -> None:
@@ -87,19 +71,35 @@ def test_every_page_under_docs_is_in_the_nav() -> None:
     )
 
 
+def test_every_lab_follows_its_lecture() -> None:
+    """A lab is the tutorial named like its lecture; it comes right after it,
+    in the same section, so that previous/next walks lecture -> lab."""
+    assert any(p.lecture for p in pages("tutorial")), "no tutorial is paired with a lecture"
+    order = list(NAV.pages)
+    misplaced = [
+        f"{p.source} (lab of {p.lecture}) comes after {order[i - 1].source}"
+        for i, p in enumerate(order)
+        if p.lecture is not None
+        and (order[i - 1].source != p.lecture or order[i - 1].section != p.section)
+    ]
+    assert not misplaced, (
+        "mkdocs.yml: put each lab right after its lecture:\n" + "\n".join(misplaced)
+    )
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_home_page_table_links_every_lecture_and_tutorial(lang: str) -> None:
+def test_home_page_has_the_course_map(lang: str) -> None:
     (home,) = pages("home")
     path = DOCS / home.source_of(lang)
-    linked = table_links(path)
-    missing = [
-        f"{p.kind} {p.source} ({p.title_in(lang) or p.title})"
-        for p in pages("lecture", "tutorial")
-        if p.source not in linked
-    ]
-    assert not missing, (
-        f"{rel(path)} has no table row linking to:\n" + "\n".join(missing)
+    assert path.read_text(encoding="utf-8").count(MARKER) == 1, (
+        f"{rel(path)} must say {MARKER} once, where the course map goes"
     )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_lecture_has_a_description_for_the_map(lang: str) -> None:
+    found = descriptions(NAV, lang)  # raises, naming every page without one
+    assert set(found) >= {p.source for p in pages("lecture")}
 
 
 @pytest.mark.parametrize("lang", NAV.other_languages)
@@ -168,6 +168,36 @@ def test_nav_is_read_without_running_tags(tmp_path: Path) -> None:
     assert tutorial.url("en") == "en/tutorials/a.html"
     assert nav.sections == ("강의", "부록")
     assert nav.page("tutorials/a.en.py") is tutorial
+
+
+def test_a_tutorial_is_the_lab_of_the_lecture_with_its_file_name(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        textwrap.dedent(
+            """\
+            plugins:
+              - i18n:
+                  languages:
+                    - {locale: ko, default: true}
+                    - locale: en
+                      nav_translations: {1주차: "Week 1"}
+            nav:
+              - 1주차:
+                  - lectures/w1-1-a.md
+                  - tutorials/w1-1-a.py
+                  - lectures/w1-2-b.md
+                  - tutorials/tour.py
+            """
+        ),
+        encoding="utf-8",
+    )
+    nav = load_nav(tmp_path / "mkdocs.yml")
+    a, lab, b, tour = nav.pages
+    assert (lab.lecture, tour.lecture, a.lecture, b.lecture) == (
+        "lectures/w1-1-a.md", None, None, None,
+    )
+    assert nav.lab_of(a) is lab and nav.lab_of(b) is None
+    assert nav.section_title("1주차", "en") == "Week 1"
+    assert nav.section_title("1주차", "ko") == "1주차"
 
 
 def test_a_page_outside_the_known_folders_is_an_error(tmp_path: Path) -> None:

@@ -394,7 +394,7 @@ def test_template_cache_key_follows_the_environment_settings(tmp_path: Path) -> 
 def unexecuted_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project with tutorials converted but not executed (fast to build)."""
     root = tmp_path_factory.mktemp("render-cache")
-    for name in ("docs", "hooks", "src"):
+    for name in ("docs", "hooks", "src", "overrides"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "      execute: true\n" in config

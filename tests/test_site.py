@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -21,8 +22,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import offline_env
+from coursebuild.course_map import descriptions
 from coursebuild.nav import Page
-from docs_model import DEFAULT_LANG, LANGS, pages
+from docs_model import DEFAULT_LANG, LANGS, NAV, pages
 
 pytestmark = pytest.mark.site
 
@@ -159,6 +161,57 @@ def test_language_switcher_keeps_the_page(built_site: Path, source: Page) -> Non
             )
 
 
+class MapParser(HTMLParser):
+    """The links (in order, headings' permalinks left out) and the text inside
+    ``<div class="course-map">``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.texts: list[str] = []
+        self._depth = 0  # open divs inside the map; 0 outside it
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "div" and (self._depth or "course-map" in a.get("class", "").split()):
+            self._depth += 1
+        if self._depth and tag == "a" and "href" in a and "headerlink" not in a.get("class", ""):
+            self.links.append(a["href"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "div" and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self.texts.append(data)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_page_map_lists_every_lecture_and_lab_in_nav_order(
+    built_site: Path, lang: str
+) -> None:
+    """The course map on the built home page links every lecture and lab of
+    the nav, in nav order (each lecture, then its lab), to that language's
+    page, with each lecture's description in that language."""
+    (home,) = pages("home")
+    page = page_file(built_site, home.url(lang))
+    parser = MapParser()
+    parser.feed(page.read_text("utf-8"))
+    linked = []
+    for href in parser.links:
+        hit = resolve(built_site, page, href)
+        assert hit is not None and hit[0].is_file(), f"broken map link {href}"
+        linked.append(hit[0])
+    expected = [
+        page_file(built_site, p.url(lang)).resolve() for p in pages("lecture", "tutorial")
+    ]
+    assert linked == expected, "the map's links are not the nav's lectures and labs in order"
+    text = " ".join(" ".join(parser.texts).split())
+    for source, line in descriptions(NAV, lang).items():
+        assert line in text, f"the map lacks the description of {source} ({lang})"
+
+
 def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
     parsed = {p.resolve(): parse(p) for p in html_files(built_site)}
     broken = []
@@ -231,6 +284,19 @@ def test_nothing_is_loaded_from_another_host(built_site: Path) -> None:
         }
     )
     assert not external, "fetched over the network at view time:\n" + "\n".join(external)
+
+
+def test_every_formula_is_published_as_mathml(built_site: Path) -> None:
+    """pymdownx.arithmatex marks the math; hooks/mathml.py must convert every mark."""
+    marked = re.compile(r'class="arithmatex">(?!<math)')
+    raw = sorted(
+        str(p.relative_to(built_site))
+        for p in html_files(built_site)
+        if marked.search(p.read_text("utf-8"))
+    )
+    assert not raw, "pages with LaTeX that did not become MathML: " + ", ".join(raw)
+    with_math = [p for p in html_files(built_site) if "<math" in p.read_text("utf-8")]
+    assert with_math, "no page of the site has an equation (is hooks/mathml.py enabled?)"
 
 
 @pytest.mark.parametrize("api", pages("api"), ids=source_id)

@@ -37,8 +37,15 @@ class _TolerantLoader(yaml.SafeLoader):
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def jupyter_options() -> dict[str, Any]:
+def mkdocs_config() -> dict[str, Any]:
+    """mkdocs.yml as plain data (its ``!!python`` tags read as None)."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text("utf-8"), Loader=_TolerantLoader)
+    assert isinstance(config, dict)
+    return config
+
+
+def jupyter_options() -> dict[str, Any]:
+    config = mkdocs_config()
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "mkdocs-jupyter" in plugin:
             return dict(plugin["mkdocs-jupyter"])

@@ -1,5 +1,9 @@
 # ---
 # jupyter:
+#   description: >-
+#     A tutorial with no lecture of its own: picking a device, making and
+#     splitting data, models, accuracy and plots, using each module of
+#     torchbasics once from start to finish.
 #   jupytext:
 #     formats: py:percent
 #   kernelspec:

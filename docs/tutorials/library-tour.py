@@ -1,5 +1,8 @@
 # ---
 # jupyter:
+#   description: >-
+#     강의와 짝을 이루지 않는 튜토리얼입니다. 장치 고르기, 데이터 만들기와 나누기, 모델, 정확도, 그림 그리기까지
+#     torchbasics의 모듈을 처음부터 끝까지 한 번씩 써 봅니다.
 #   jupytext:
 #     formats: py:percent
 #   kernelspec:

@@ -29,6 +29,10 @@
 # `device` variable, so the same code runs on an NVIDIA GPU, an Apple GPU or
 # the CPU. To force the CPU on a machine that has a GPU, set the environment
 # variable `TORCHBASICS_DEVICE=cpu`.
+#
+# Outside a notebook, `python -m torchbasics` in a terminal prints the same
+# report, says which optional extras are installed, and gives the command that
+# installs what is missing.
 
 # %%
 import time

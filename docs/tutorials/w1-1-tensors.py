@@ -29,6 +29,10 @@
 # 사용합니다. 그래서 같은 코드가 NVIDIA GPU, Apple GPU, CPU에서 모두
 # 실행됩니다. GPU가 있어도 CPU로 실행하고 싶다면 환경 변수
 # `TORCHBASICS_DEVICE=cpu`를 설정하면 됩니다.
+#
+# 노트북 밖에서는 터미널에서 `python -m torchbasics`를 실행하면 같은 보고서와
+# 함께 선택 설치 묶음(extra)이 설치되었는지, 빠진 것을 설치하는 명령이 무엇인지
+# 볼 수 있습니다.
 
 # %%
 import time

@@ -14,7 +14,13 @@ What invalidates an execution is exactly its key (:func:`execution_key`):
   name and version of every distribution installed in the build environment
   (a tutorial that imports scikit-learn re-runs when scikit-learn changes), a
   digest of every source file of the installed ``torchbasics``, and a digest
-  of this file (how tutorials are executed).
+  of this file and of :mod:`coursebuild.provenance` (how tutorials are
+  executed and what is recorded about it).
+
+Each execution also records where and when it ran (the kernel's Python,
+torch and device, the time, the Git commit: :mod:`coursebuild.provenance`)
+in the notebook's metadata. That record is not part of the key: a reused
+execution keeps the commit and date it really ran at.
 
 Nothing else does: editing prose re-renders without executing. Executed
 notebooks are stored by key (``<cache>/tutorials/executed/<key>.ipynb``), so
@@ -40,6 +46,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -49,11 +56,13 @@ import jupytext
 import nbclient
 from mkdocs.exceptions import PluginError
 from nbformat import NotebookNode
+from traitlets.config import Config
 
 from coursebuild import (
     copy_notebook,
     notebook_from_text,
     notebook_to_text,
+    provenance,
     write_atomically,
 )
 
@@ -258,7 +267,10 @@ def environment_fingerprint(distributions: dict[str, str]) -> str:
         "python": sys.version,
         "distributions": distributions,
         "torchbasics": package_digest("torchbasics"),
-        "executor": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        "executor": [
+            hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            for path in (__file__, provenance.__file__)
+        ],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -374,9 +386,15 @@ def _error_cell(notebook: NotebookNode) -> tuple[int, str] | None:
 
 
 async def _execute(
-    job: Job, options: ExecutionOptions, env: dict[str, str], workers: int
+    job: Job,
+    options: ExecutionOptions,
+    env: dict[str, str],
+    workers: int,
+    revision: provenance.Revision,
 ) -> NotebookNode:
     notebook = copy_notebook(job.notebook)
+    # the last cell asks the kernel where it runs; it is removed again below
+    notebook.cells.append(provenance.probe_cell())
     with tempfile.TemporaryDirectory(prefix="tutorial-") as cwd:
         client = nbclient.NotebookClient(
             notebook,
@@ -386,6 +404,9 @@ async def _execute(
             extra_arguments=[f"--InlineBackend.figure_formats={options.figure_format}"],
             # a scratch working directory: no tutorial depends on files left behind
             resources={"metadata": {"path": cwd}},
+            # Unix sockets in that directory rather than TCP ports on localhost:
+            # no port is opened, and the kernels print no warning about it
+            config=Config({"KernelManager": {"transport": "ipc", "ip": f"{cwd}/kernel"}}),
         )
         wall, started = time.perf_counter(), time.time()
         try:
@@ -398,31 +419,64 @@ async def _execute(
             raise TutorialExecutionError(
                 f"Tutorial {job.src_uri} timed out ({options.timeout} s per cell): {err}"
             ) from None
+    finished = time.time()
+    probe = notebook.cells.pop()
+    assert provenance.is_probe(probe)
     record = ExecutionRecord(
         src_uri=job.src_uri,
         key=job.key,
         seconds=round(time.perf_counter() - wall, 2),
         started=started,
-        finished=time.time(),
+        finished=finished,
         workers=workers,
     )
-    notebook.metadata["torchbasics"] = asdict(record)
+    environment = provenance.record(provenance.probe_facts(probe), finished, revision)
+    notebook.metadata["torchbasics"] = asdict(record) | {"environment": environment.to_dict()}
     return notebook
 
 
-def execute_all(
-    jobs: Sequence[Job], cache: ExecutionCache, options: ExecutionOptions
-) -> list[ExecutionRecord]:
-    """Execute ``jobs`` in parallel (bounded), storing each result as it finishes.
+def _failure(results: Sequence[BaseException]) -> BaseException:
+    """One exception for one or several failed tutorials."""
+    if len(results) == 1:
+        return results[0]
+    return TutorialExecutionError(
+        f"{len(results)} tutorials failed:\n\n" + "\n\n".join(map(str, results))
+    )
 
+
+#: Executions under way in this process, by cache file: a `mkdocs serve`
+#: rebuild that starts while an earlier build's execution of the same key is
+#: still running waits for that one instead of starting a second.
+_in_flight: dict[Path, concurrent.futures.Future[ExecutionRecord]] = {}
+_in_flight_lock = threading.Lock()
+
+
+def start_all(
+    jobs: Sequence[Job],
+    cache: ExecutionCache,
+    options: ExecutionOptions,
+    revision: provenance.Revision | None = None,
+) -> dict[str, concurrent.futures.Future[ExecutionRecord]]:
+    """Start executing ``jobs`` in the background (bounded); return a future per key.
+
+    The build goes on rendering the pages that need no execution while the
+    kernels run; a tutorial page waits only for its own future. Each result
+    is cached as soon as it finishes, so a failure loses none of the others.
     Progress goes to the log: which tutorial starts (i of n), and when each
-    ends, its time and the time elapsed. A failure does not lose the others:
-    every tutorial that succeeded is cached before the error is raised.
+    ends, its time and the time elapsed. ``revision`` is the commit the
+    sources are at (recorded in each notebook).
     """
+    futures: dict[str, concurrent.futures.Future[ExecutionRecord]] = {
+        job.key: concurrent.futures.Future() for job in jobs
+    }
     if not jobs:
-        return []
+        return futures
+    with _in_flight_lock:
+        for job in jobs:
+            _in_flight[cache.path(job.key)] = futures[job.key]
     workers = worker_count(len(jobs))
     env = kernel_environment(workers)
+    commit = revision if revision is not None else provenance.Revision(None)
     total = len(jobs)
     start = time.perf_counter()
     log.info(
@@ -434,45 +488,156 @@ def execute_all(
         "s" * (workers != 1),
     )
 
-    async def run_all() -> list[ExecutionRecord | BaseException]:
+    def settle(job: Job, result: ExecutionRecord | BaseException) -> None:
+        with _in_flight_lock:
+            _in_flight.pop(cache.path(job.key), None)
+        if isinstance(result, BaseException):
+            futures[job.key].set_exception(result)
+        else:
+            futures[job.key].set_result(result)
+
+    async def run_all() -> None:
         slots = asyncio.Semaphore(workers)
         started = 0
         done = 0
 
-        async def one(job: Job) -> ExecutionRecord:
+        async def one(job: Job) -> None:
             nonlocal started, done
-            async with slots:
-                started += 1
-                log.info("Executing tutorial %d of %d: %s", started, total, job.src_uri)
-                notebook = await _execute(job, options, env, workers)
-                cache.store(job.key, notebook)
-                done += 1
-                record = ExecutionRecord.of(notebook)
-                assert record is not None
-                log.info(
-                    "Executed tutorial %s in %.1f s (%d of %d done, %.0f s elapsed)",
-                    job.src_uri,
-                    record.seconds,
-                    done,
-                    total,
-                    time.perf_counter() - start,
-                )
-                return record
+            try:
+                async with slots:
+                    started += 1
+                    log.info("Executing tutorial %d of %d: %s", started, total, job.src_uri)
+                    notebook = await _execute(job, options, env, workers, commit)
+                    cache.store(job.key, notebook)
+                    done += 1
+                    record = ExecutionRecord.of(notebook)
+                    assert record is not None
+                    log.info(
+                        "Executed tutorial %s in %.1f s (%d of %d done, %.0f s elapsed)",
+                        job.src_uri,
+                        record.seconds,
+                        done,
+                        total,
+                        time.perf_counter() - start,
+                    )
+            except BaseException as err:  # handed to the waiting page, never lost
+                settle(job, err)
+            else:
+                settle(job, record)
 
-        return await asyncio.gather(*(one(job) for job in jobs), return_exceptions=True)
+        await asyncio.gather(*(one(job) for job in jobs))
 
-    # A fresh thread owns the event loop, so this works whether or not the
-    # caller already runs one (a build started from Jupyter, say).
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        results = pool.submit(asyncio.run, run_all()).result()
-    failures = [r for r in results if isinstance(r, BaseException)]
+    def main() -> None:
+        try:
+            asyncio.run(run_all())
+        except BaseException as err:  # e.g. no event loop could start
+            for job in jobs:
+                if not futures[job.key].done():
+                    settle(job, err)
+
+    # A thread of its own owns the event loop, so this works whether or not
+    # the caller already runs one (a build started from Jupyter, say). It is
+    # a daemon: Ctrl-C ends the build at once (the kernels exit with it).
+    threading.Thread(target=main, name="tutorial-executor", daemon=True).start()
+    return futures
+
+
+def wait_for(
+    futures: Iterable[concurrent.futures.Future[ExecutionRecord]],
+) -> list[ExecutionRecord]:
+    """Wait until every execution has ended; raise if any failed (naming all)."""
+    pending = list(futures)
+    concurrent.futures.wait(pending)
+    failures = [err for f in pending if (err := f.exception()) is not None]
     if failures:
-        if len(failures) == 1:
-            raise failures[0]
-        raise TutorialExecutionError(
-            f"{len(failures)} tutorials failed:\n\n" + "\n\n".join(map(str, failures))
+        raise _failure(failures)
+    return [f.result() for f in pending]
+
+
+def execute_all(
+    jobs: Sequence[Job],
+    cache: ExecutionCache,
+    options: ExecutionOptions,
+    revision: provenance.Revision | None = None,
+) -> list[ExecutionRecord]:
+    """Execute ``jobs`` in parallel (bounded) and wait for them all (:func:`start_all`)."""
+    return wait_for(start_all(jobs, cache, options, revision).values())
+
+
+@dataclass
+class Executions:
+    """The execution keys of a build's tutorials, and the executions under way.
+
+    ``keys`` maps ``norm_src_uri`` to the key of the execution whose outputs
+    every language of that tutorial publishes.
+    """
+
+    keys: dict[str, str] = field(default_factory=dict)
+    futures: dict[str, concurrent.futures.Future[ExecutionRecord]] = field(default_factory=dict)
+
+    def update(self, other: Executions) -> None:
+        self.keys.update(other.keys)
+        self.futures.update(other.futures)
+
+    def running(self) -> int:
+        return sum(not f.done() for f in self.futures.values())
+
+    def wait(self, key: str) -> None:
+        """Block until the execution ``key`` is cached (at once if it was).
+
+        If it failed, first let the other executions finish (and be cached),
+        then raise every failure.
+        """
+        future = self.futures.get(key)
+        if future is None:
+            return
+        if future.exception() is not None:
+            self.wait_all()
+
+    def wait_all(self) -> None:
+        """Block until no execution is under way; raise if any failed."""
+        wait_for(self.futures.values())
+
+
+def start_tutorials(
+    tutorials: Iterable[Tutorial],
+    cache: ExecutionCache,
+    options: ExecutionOptions,
+    docs_dir: Path,
+    environment: str,
+) -> Executions:
+    """Check every tutorial's parity now; start executing those not cached.
+
+    ``environment`` is :func:`environment_fingerprint`. Parity errors are
+    raised here, before anything executes; execution errors when a page
+    :meth:`~Executions.wait` s for its execution.
+    """
+    started = Executions()
+    jobs = []
+    for tutorial in tutorials:
+        code = check_parity(
+            {path: source_code(path, cache.root) for path in tutorial.sources.values()},
+            docs_dir,
         )
-    return [r for r in results if isinstance(r, ExecutionRecord)]
+        key = execution_key(code, environment, options)
+        started.keys[tutorial.norm_src_uri] = key
+        if cache.has(key) or key in started.futures:
+            continue
+        with _in_flight_lock:
+            running = _in_flight.get(cache.path(key))
+        if running is not None:  # an earlier `serve` rebuild is executing it
+            started.futures[key] = running
+            continue
+        reference = read_notebook(tutorial.default_source)
+        for cell in reference.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        src_uri = tutorial.default_source.relative_to(docs_dir).as_posix()
+        jobs.append(Job(src_uri, key, reference))
+    if jobs:
+        revision = provenance.source_revision(docs_dir)
+        started.futures.update(start_all(jobs, cache, options, revision))
+    return started
 
 
 def ensure_executed(
@@ -482,27 +647,7 @@ def ensure_executed(
     docs_dir: Path,
     environment: str,
 ) -> dict[str, str]:
-    """Check every tutorial's parity, execute those not cached; return their keys.
-
-    ``environment`` is :func:`environment_fingerprint`.
-    The keys map ``norm_src_uri`` to the key of the execution whose outputs
-    every language of that tutorial publishes.
-    """
-    keys: dict[str, str] = {}
-    jobs = []
-    for tutorial in tutorials:
-        code = check_parity(
-            {path: source_code(path, cache.root) for path in tutorial.sources.values()},
-            docs_dir,
-        )
-        key = execution_key(code, environment, options)
-        keys[tutorial.norm_src_uri] = key
-        if not cache.has(key):
-            reference = read_notebook(tutorial.default_source)
-            for cell in reference.cells:
-                if cell.cell_type == "code":
-                    cell.outputs, cell.execution_count = [], None
-            src_uri = tutorial.default_source.relative_to(docs_dir).as_posix()
-            jobs.append(Job(src_uri, key, reference))
-    execute_all(jobs, cache, options)
-    return keys
+    """:func:`start_tutorials`, then wait for every execution; return the keys."""
+    started = start_tutorials(tutorials, cache, options, docs_dir, environment)
+    started.wait_all()
+    return started.keys

@@ -12,6 +12,12 @@ their own::
     ['lectures/w1-1-tensors.md']
     >>> nav.page("lectures/w1-1-tensors.md").url("en")   # doctest: +SKIP
     'en/lectures/w1-1-tensors/'
+    >>> nav.page("tutorials/w1-1-tensors.py").lecture    # doctest: +SKIP
+    'lectures/w1-1-tensors.md'
+
+A tutorial is the lab of the lecture whose file has the same name
+(``tutorials/w1-1-tensors.py`` is the lab of ``lectures/w1-1-tensors.md``);
+a tutorial without such a lecture stands alone (the library tour).
 
 The languages, the default one and the English (or any other) titles come
 from the ``i18n`` plugin (mkdocs-static-i18n, ``docs_structure: suffix``):
@@ -27,7 +33,7 @@ know reads as ``None``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, cast
 
@@ -96,6 +102,10 @@ class Page:
         titles: Language code -> the nav title in that language: the default
             language's title, and each other language's entry in its
             ``nav_translations``. A language with no translation is absent.
+        lecture: For a tutorial, the source of the lecture it is the lab of:
+            the lecture in the nav whose file has the same stem
+            (``lectures/w1-1-tensors.md`` for ``tutorials/w1-1-tensors.py``).
+            None for a tutorial of its own and for every other page.
     """
 
     source: str
@@ -105,6 +115,7 @@ class Page:
     sources: Mapping[str, str]
     urls: Mapping[str, str]
     titles: Mapping[str, str] = field(default_factory=dict)
+    lecture: str | None = None
 
     @property
     def stem(self) -> str:
@@ -167,6 +178,14 @@ class Nav:
             if source in p.sources.values():
                 return p
         raise KeyError(f"{source} is not in the nav of mkdocs.yml")
+
+    def lab_of(self, lecture: Page) -> Page | None:
+        """The tutorial that is the lab of ``lecture``, or None where it has none."""
+        return next((p for p in self.pages if p.lecture == lecture.source), None)
+
+    def section_title(self, section: str, lang: str) -> str:
+        """A section's title in ``lang``: its ``nav_translations`` entry, else as written."""
+        return self.translations.get(lang, {}).get(section, section)
 
     def titles(self) -> tuple[str, ...]:
         """Every title the nav shows (sections and pages), in the default language."""
@@ -317,6 +336,8 @@ def parse_nav(config: Mapping[str, Any], docs_dir: Path) -> Nav:
                 titles=titles,
             )
         )
+    lectures = {p.stem: p.source for p in pages if p.kind == "lecture"}
+    pages = [replace(p, lecture=lectures.get(p.stem)) if p.kind == "tutorial" else p for p in pages]
     return Nav(
         pages=tuple(pages),
         sections=tuple(sections),

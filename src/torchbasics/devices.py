@@ -32,6 +32,7 @@ __all__ = [
     "Stopwatch",
     "Timing",
     "available_devices",
+    "describe_device",
     "environment_report",
     "get_device",
     "measure",
@@ -359,12 +360,61 @@ def _gib(n_bytes: int) -> str:
     return f"{n_bytes / 2**30:.1f} GiB"
 
 
+def _cpu_model() -> str:
+    """The processor's marketing name where the OS tells it, else its architecture."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:  # Linux
+            for line in cpuinfo:
+                key, _, value = line.partition(":")
+                if key.strip() in {"model name", "Model"} and value.strip():
+                    return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown processor"
+
+
+def describe_device(device: DeviceLike | None = None) -> str:
+    """Name a device together with the hardware behind it, in one line.
+
+    What a notebook or a bug report should say about where code ran: for a
+    GPU its name and memory, for Apple's GPU the machine, for the CPU the
+    processor and its number of logical cores.
+
+    Args:
+        device: The device to describe; ``None`` means
+            [`get_device()`][torchbasics.devices.get_device].
+
+    Returns:
+        For example ``"cuda:0 (NVIDIA H100 80GB HBM3, 79.1 GiB)"``,
+        ``"mps (Apple GPU, arm64)"`` or ``"cpu (AMD EPYC 7B13, 8 logical cores)"``.
+
+    Raises:
+        DeviceUnavailableError: ``device`` does not exist on this machine.
+        ValueError: ``device`` is not a device name PyTorch understands.
+
+    Examples:
+        >>> from torchbasics.devices import describe_device
+        >>> describe_device("cpu").startswith("cpu (")
+        True
+        >>> describe_device("cpu").endswith(" logical cores)")
+        True
+    """
+    dev = get_device(device)
+    if dev.type == "cuda":
+        props = torch.cuda.get_device_properties(dev)
+        return f"{dev} ({props.name}, {_gib(props.total_memory)})"
+    if dev.type == "mps":
+        return f"mps (Apple GPU, {platform.machine()})"
+    return f"cpu ({_cpu_model()}, {os.cpu_count()} logical cores)"
+
+
 def environment_report() -> str:
     """Describe the software and the devices of this machine, one fact a line.
 
     Useful at the top of a notebook or in a bug report: torch and Python
     versions, what [`get_device()`][torchbasics.devices.get_device] would pick, and for each
-    GPU its name, memory and compute capability.
+    GPU its name, memory and compute capability. ``python -m torchbasics``
+    prints it too, followed by which optional extras are installed.
 
     Returns:
         A multi-line, human-readable report.
