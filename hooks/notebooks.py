@@ -31,7 +31,7 @@ import contextlib
 import logging
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,14 @@ from coursebuild.execution import (
     prune_directory,
     read_notebook,
     start_tutorials,
+)
+from coursebuild.figures import (
+    FigureStore,
+    add_figure_files,
+    extract_figures,
+    figure_names,
+    link_figures,
+    place_figures,
 )
 from coursebuild.html import first_title, rewrite_links, stylesheet_uri
 from coursebuild.i18n_files import (
@@ -175,6 +183,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             cache.prune(_run.executions.keys.values())
             # code cells parsed from sources: re-parsed (80 ms) if a week old
             prune_directory(cache.root / "tutorials" / "sources", set())
+            figures = FigureStore(cache.root)  # touched whenever a page shows them
+            prune_directory(figures.directory, set())
+            prune_directory(figures.sources, set())
             _run.pruned = True
     return files
 
@@ -208,9 +219,14 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
             run.executions.wait(execution)
         key = render_key(source.read_text("utf-8"), execution, options, run.render_env)
         cache = RenderCache(root)
+        store = FigureStore(root)
         rendered = cache.load(lang, tutorial.src_uri, key)
+        if rendered is not None and not all(map(store.has, figure_names(rendered.content))):
+            rendered = None  # a figure file was pruned: render (and store) it again
         if rendered is None:
-            rendered = render_notebook(load_merged()[0], options)
+            notebook, shown = extract_figures(load_merged()[0], store, lang)
+            rendered = render_notebook(notebook, options)
+            rendered = replace(rendered, content=place_figures(rendered.content, shown))
             cache.store(lang, tutorial.src_uri, key, rendered)
             log.info("Rendered tutorial %s (%s) from the cached execution", tutorial.src_uri, lang)
         run_yourself = _publish_downloads(config, tutorial, source, execution, load_merged)
@@ -218,10 +234,12 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
         target = Path(config.site_dir) / sheet
         if not target.is_file():
             write_atomically(target, rendered.css)
+        add_figure_files(files, config, store, figure_names(rendered.content))
         page.content = (
             f'<link rel="stylesheet" href="{get_relative_url(sheet, page.url)}">\n'
             + downloads.insert_after_title(
-                rewrite_links(rendered.content, tutorial, files), run_yourself
+                rewrite_links(link_figures(rendered.content, page.url), tutorial, files),
+                run_yourself,
             )
         )
         page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]  # TocToken: mkdocs' private TypedDict

@@ -11,6 +11,9 @@ and the cell.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
 import os
 import platform
@@ -30,7 +33,7 @@ import torch
 from torchbasics.devices import describe_device
 
 from conftest import ROOT, load_hook, mkdocs_build, offline_env
-from coursebuild import execution, provenance, render, write_atomically
+from coursebuild import execution, figures, provenance, render, write_atomically
 from coursebuild import html as nbhtml
 from coursebuild.i18n_files import localized_uri, page_uri
 
@@ -256,6 +259,183 @@ def test_unreadable_cache_entries_count_as_missing(tmp_path: Path) -> None:
     assert store.load("ko", "tutorials/x.py", "key") is None
 
 
+# --- figures as files --------------------------------------------------------------
+
+
+def png(width: int, height: int, mode: str = "RGBA") -> bytes:
+    """A PNG with lines and a gradient: more than 256 colours, like a plot."""
+    from PIL import Image, ImageDraw
+
+    image = Image.linear_gradient("L").resize((width, height)).convert(mode)
+    draw = ImageDraw.Draw(image)
+    for x in range(0, width, 37):
+        draw.line([(x, 0), (width - x, height)], fill=(200, 30, 30), width=3)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def pixels(data: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size
+
+
+def test_a_retina_figure_keeps_its_pixels_and_is_shown_at_half() -> None:
+    data, width, height = figures.prepare("image/png", png(900, 500), 450, 250)
+    assert (width, height) == (450, 250)
+    assert pixels(data) == (900, 500)
+
+
+def test_a_figure_wider_than_the_page_is_resampled_to_twice_the_widest_display() -> None:
+    widest = figures.MAX_CSS_WIDTH
+    data, width, height = figures.prepare("image/png", png(2600, 700), 1300, 350)
+    assert (width, height) == (widest, round(350 * widest / 1300))
+    assert pixels(data) == (2 * widest, round(700 * 2 * widest / 2600))
+
+
+def test_a_figure_without_size_metadata_is_shown_at_its_pixel_size() -> None:
+    data, width, height = figures.prepare("image/png", png(600, 400, "RGB"))
+    assert (width, height) == (600, 400) and pixels(data) == (600, 400)
+    never_enlarged, width, _ = figures.prepare("image/png", png(1000, 300))
+    assert width == figures.MAX_CSS_WIDTH and pixels(never_enlarged) == (1000, 300)
+
+
+def test_pngs_are_stored_with_a_palette_and_look_the_same() -> None:
+    import numpy as np
+    from PIL import Image
+
+    source = png(800, 400)
+    data, _, _ = figures.prepare("image/png", source, 400, 200)
+    with Image.open(io.BytesIO(data)) as stored, Image.open(io.BytesIO(source)) as original:
+        assert stored.mode == "P"
+        error = np.abs(
+            np.asarray(stored.convert("RGBA"), float) - np.asarray(original.convert("RGBA"), float)
+        )
+    assert error.mean() < 3, error.mean()
+    assert len(data) < len(source)
+
+
+def test_svg_and_small_jpeg_are_published_as_they_are() -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"/>'
+    assert figures.prepare("image/svg+xml", svg) == (svg, None, None)
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (10, 20, 30)).save(out, "JPEG")
+    assert figures.prepare("image/jpeg", out.getvalue()) == (out.getvalue(), 300, 200)
+
+
+def test_store_names_files_by_their_content_and_prepares_each_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = figures.FigureStore(tmp_path)
+    source = png(900, 500)
+    figure = store.publish("image/png", source, 450, 250)
+    data = store.path(figure.name).read_bytes()
+    assert figure.name == hashlib.sha256(data).hexdigest()[:16] + ".png"
+    assert (figure.width, figure.height) == (450, 250)
+
+    def fail(*args: object) -> None:
+        raise AssertionError("prepared again")
+
+    monkeypatch.setattr(figures, "prepare", fail)
+    assert figures.FigureStore(tmp_path).publish("image/png", source, 450, 250) == figure
+    monkeypatch.undo()
+    store.path(figure.name).unlink()  # pruned: prepared and stored again
+    assert store.publish("image/png", source, 450, 250) == figure
+    assert store.has(figure.name)
+
+
+def figure_notebook(lang: str):
+    """A notebook with a heading, a PNG output (retina), an SVG and text."""
+    source = KO if lang == "ko" else EN
+    nb = notebook(source)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    image = base64.b64encode(png(1000, 600)).decode()
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10"/></svg>'
+    code[0].outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"image/png": image, "text/plain": "<Figure size 500x300 with 1 Axes>"},
+            metadata={"image/png": {"width": 500, "height": 300}},
+        ),
+        nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+    ]
+    code[1].outputs = [nbformat.v4.new_output("display_data", data={"image/svg+xml": svg})]
+    return nb
+
+
+def test_figures_become_lazy_img_tags_linked_from_the_page(tmp_path: Path) -> None:
+    store = figures.FigureStore(tmp_path)
+    nb = figure_notebook("ko")
+    before = nbformat.writes(nb)
+    extracted, shown = figures.extract_figures(nb, store, "ko")
+    assert nbformat.writes(nb) == before, "the notebook itself keeps its images"
+    rendered = render.render_notebook(extracted, {})
+    content = figures.place_figures(rendered.content, shown)
+    assert 'src="data:' not in content and "base64," not in content
+    assert "<rect" not in content  # the SVG is a file, not inlined
+    names = figures.figure_names(content)
+    assert [n.rsplit(".", 1)[1] for n in names] == ["png", "svg"]
+    assert all(store.has(n) for n in names)
+    page = figures.link_figures(content, "tutorials/t/")
+    tags = re.findall(r"<img [^>]*>", page)
+    assert tags[0] == (
+        f'<img src="../../assets/figures/{names[0]}" alt="그림 1 (제목)" width="500" '
+        'height="300" loading="lazy" decoding="async">'
+    )
+    assert tags[1] == (
+        f'<img src="../../assets/figures/{names[1]}" alt="그림 2 (제목)" '
+        'loading="lazy" decoding="async">'
+    )
+    assert "2\n" in page  # the other outputs are untouched
+    extracted, shown = figures.extract_figures(figure_notebook("en"), store, "en")
+    english = figures.place_figures(render.render_notebook(extracted, {}).content, shown)
+    assert figures.figure_names(english) == names, "both languages show the same files"
+    english = figures.link_figures(english, "en/tutorials/t/")
+    assert f'src="../../../assets/figures/{names[0]}" alt="Figure 1 (Title)"' in english
+
+
+def test_alt_text_names_the_section_without_markup() -> None:
+    assert figures._heading_text("# 텐서 `x`의 *모양* {#shape}\n\n본문") == "텐서 x의 모양"
+    assert figures._heading_text("## 첫째\n\n### 둘째 ###\n") == "둘째"
+    assert figures._heading_text("heading 없음") is None
+
+
+def test_only_outputs_shown_as_images_are_extracted(tmp_path: Path) -> None:
+    nb = notebook(KO)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    html_first = {"text/html": "<b>table</b>", "image/png": base64.b64encode(png(10, 10)).decode()}
+    code[0].outputs = [nbformat.v4.new_output("execute_result", data=html_first, execution_count=1)]
+    extracted, shown = figures.extract_figures(nb, figures.FigureStore(tmp_path), "ko")
+    assert shown == []
+    assert extracted.cells[1].outputs[0].data == html_first
+
+
+def test_figure_files_join_the_sites_files_once(tmp_path: Path) -> None:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
+    config = MkDocsConfig()
+    (tmp_path / "docs").mkdir()
+    config.load_dict(
+        {"site_name": "t", "docs_dir": str(tmp_path / "docs"), "site_dir": str(tmp_path / "site")}
+    )
+    errors, _ = config.validate()
+    assert not errors, errors
+    config = config.plugins.on_config(config)  # MkDocs' events have run, as in a build
+    store = figures.FigureStore(tmp_path)
+    name = store.publish("image/png", png(40, 20)).name
+    files = Files([])
+    figures.add_figure_files(files, config, store, [name])
+    figures.add_figure_files(files, config, store, [name])
+    assert [f.dest_uri for f in files] == [f"assets/figures/{name}"]
+    files.copy_static_files()
+    assert (tmp_path / "site" / "assets" / "figures" / name).read_bytes() == store.path(name).read_bytes()
+
+
 # --- the pipeline in real builds of a small site ---------------------------------
 
 EXECUTED = re.compile(r"Executed tutorial (\S+) in ([\d.]+) s")
@@ -324,16 +504,31 @@ def write_mini_site(root: Path) -> Path:
     (root / "docs" / "index.md").write_text("# 홈\n", "utf-8")
     (root / "docs" / "index.en.md").write_text("# Home\n", "utf-8")
     for name in ("a", "b"):
-        (tutorials / f"{name}.py").write_text(tiny_tutorial(name, "ko"), "utf-8")
-        (tutorials / f"{name}.en.py").write_text(tiny_tutorial(name, "en"), "utf-8")
+        extra = FIGURE_CODE if name == "a" else ""
+        (tutorials / f"{name}.py").write_text(tiny_tutorial(name, "ko", extra), "utf-8")
+        (tutorials / f"{name}.en.py").write_text(tiny_tutorial(name, "en", extra), "utf-8")
     return root
+
+
+# Tutorial a also draws a figure, which the pages show as a file.
+FIGURE_CODE = (
+    "import matplotlib.pyplot as plt\n\n"
+    "fig, ax = plt.subplots(figsize=(3, 2))\n"
+    "ax.plot([0, 1, 2], [0, 1, 0])\n"
+    "plt.show()\n"
+)
+
+
+# 2 workers even on a 1-core machine; the site's own cache (.cache beside its
+# mkdocs.yml), whatever TORCHBASICS_CACHE_DIR the caller has set
+MINI_ENV = {"TORCHBASICS_TUTORIAL_WORKERS": "2", "TORCHBASICS_CACHE_DIR": ".cache"}
 
 
 @pytest.fixture(scope="module")
 def cold_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The small site after its cold build, and that build's log."""
     root = write_mini_site(tmp_path_factory.mktemp("mini") / "mini")
-    result = mkdocs_build(root / "cold", root=root, TORCHBASICS_TUTORIAL_WORKERS="2")
+    result = mkdocs_build(root / "cold", root=root, **MINI_ENV)
     return root, result.stdout + result.stderr
 
 
@@ -347,7 +542,7 @@ def mini_site(cold_site: tuple[Path, str], tmp_path: Path) -> Path:
 
 def build_mini(root: Path, site: str):
     """Build the small site with 2 workers (even on a 1-core machine)."""
-    result = mkdocs_build(root / site, root=root, TORCHBASICS_TUTORIAL_WORKERS="2")
+    result = mkdocs_build(root / site, root=root, **MINI_ENV)
     log = result.stdout + result.stderr
     return EXECUTED.findall(log), RENDERED.findall(log)
 
@@ -384,6 +579,11 @@ def test_cold_build_executes_each_tutorial_once_in_parallel(
     assert max(a.started, b.started) < min(a.finished, b.finished), (a, b)
 
 
+def figure_files(root: Path, site: str) -> dict[str, bytes]:
+    folder = root / site / "assets" / "figures"
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*"))} if folder.is_dir() else {}
+
+
 def test_other_pages_render_while_the_tutorials_execute(
     cold_site: tuple[Path, str],
 ) -> None:
@@ -395,16 +595,59 @@ def test_other_pages_render_while_the_tutorials_execute(
 
 
 def test_warm_build_executes_and_renders_nothing(mini_site: Path) -> None:
-    result = mkdocs_build(mini_site / "warm", root=mini_site, TORCHBASICS_TUTORIAL_WORKERS="2")
+    result = mkdocs_build(mini_site / "warm", root=mini_site, **MINI_ENV)
     log = result.stdout + result.stderr
     assert EXECUTED.findall(log) == [] and RENDERED.findall(log) == []
     assert page(mini_site, "warm", "en", "b") == page(mini_site, "cold", "en", "b")
+    assert page(mini_site, "warm", "ko", "a") == page(mini_site, "cold", "ko", "a")
+    # the figure files come from the caches too, byte for byte
+    assert figure_files(mini_site, "warm") == figure_files(mini_site, "cold")
     # the downloads are published again, copied from their cache
     assert WROTE.findall(log) == []
     for lang in ("ko", "en"):
         for suffix in (".ipynb", ".py"):
             warm = download(mini_site, "warm", lang, "a", suffix)
             assert warm.read_bytes() == download(mini_site, "cold", lang, "a", suffix).read_bytes()
+
+
+def test_both_languages_show_the_figure_as_one_lazy_file(cold_site: tuple[Path, str]) -> None:
+    root = cold_site[0]
+    files = figure_files(root, "cold")
+    assert len(files) == 1, files
+    (name, data), = files.items()
+    assert name == hashlib.sha256(data).hexdigest()[:16] + ".png"
+    tags = {}
+    for lang, up in (("ko", "../../"), ("en", "../../../")):
+        html = page(root, "cold", lang, "a")
+        assert "base64," not in html
+        tags[lang] = re.findall(r"<img [^>]*>", html)
+        assert len(tags[lang]) == 1 and f'src="{up}assets/figures/{name}"' in tags[lang][0]
+        assert 'loading="lazy"' in tags[lang][0] and 'decoding="async"' in tags[lang][0]
+    assert 'alt="그림 1 (작은 실습 a)"' in tags["ko"][0]
+    assert 'alt="Figure 1 (Tiny lab a)"' in tags["en"][0]
+    # drawn at twice its CSS size (the executor's retina figures)
+    width, height = (int(v) for v in re.findall(r'(?:width|height)="(\d+)"', tags["ko"][0]))
+    px_width, px_height = pixels(data)
+    assert px_width - 2 * width in (0, 1) and px_height - 2 * height in (0, 1)
+    # the notebook in the execution cache keeps the PNG embedded
+    assert any(
+        "image/png" in out.get("data", {})
+        for path in execution.ExecutionCache(root / ".cache").directory.glob("*.ipynb")
+        for cell in nbformat.read(path, as_version=4).cells
+        for out in cell.get("outputs", [])
+    )
+
+
+def test_a_pruned_figure_file_is_made_again(mini_site: Path) -> None:
+    store = figures.FigureStore(mini_site / ".cache")
+    for path in store.directory.glob("*.png"):
+        path.unlink()
+    runs, renders = build_mini(mini_site, "second")
+    assert runs == []
+    # the Korean page is rendered again and makes the file; the English page's
+    # cached HTML then finds it
+    assert renders == [("tutorials/a.py", "ko")]
+    assert figure_files(mini_site, "second") == figure_files(mini_site, "cold")
 
 
 # --- run it yourself: downloads, Colab, provenance ----------------------------------
@@ -493,7 +736,7 @@ def test_cold_build_reports_its_progress(cold_site: tuple[Path, str]) -> None:
 def test_prose_edit_renders_again_without_executing(mini_site: Path) -> None:
     english = mini_site / "docs" / "tutorials" / "a.en.py"
     english.write_text(english.read_text("utf-8").replace("Sleeps a moment", "Naps"), "utf-8")
-    result = mkdocs_build(mini_site / "second", root=mini_site, TORCHBASICS_TUTORIAL_WORKERS="2")
+    result = mkdocs_build(mini_site / "second", root=mini_site, **MINI_ENV)
     log = result.stdout + result.stderr
     assert EXECUTED.findall(log) == []
     assert RENDERED.findall(log) == [("tutorials/a.en.py", "en")]
@@ -524,7 +767,7 @@ def test_code_edited_in_one_language_fails_the_build_naming_file_and_cell(
     english.write_text(english.read_text("utf-8").replace("6 * 7", "6 * 9"), "utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(mini_site / "site")],
-        cwd=mini_site, env=offline_env(), capture_output=True, text=True, timeout=300,
+        cwd=mini_site, env=offline_env(**MINI_ENV), capture_output=True, text=True, timeout=300,
     )
     assert result.returncode != 0
     assert "tutorials/b.en.py: code cell 1 differs from tutorials/b.py" in result.stderr
@@ -537,7 +780,7 @@ def test_a_failing_tutorial_fails_the_build_and_keeps_the_others(mini_site: Path
         path.write_text(path.read_text("utf-8") + "\n# %%\n1 / 0\n", "utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(mini_site / "site")],
-        cwd=mini_site, env=offline_env(), capture_output=True, text=True, timeout=300,
+        cwd=mini_site, env=offline_env(**MINI_ENV), capture_output=True, text=True, timeout=300,
     )
     assert result.returncode != 0
     assert "Tutorial tutorials/b.py failed in code cell 2" in result.stderr

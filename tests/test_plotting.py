@@ -658,3 +658,43 @@ def test_figures_display_themselves_as_png_in_a_notebook() -> None:
     fig = plot_activations(["relu"])
     png = fig._repr_png_()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+RETINA_PROBE = """
+import struct, sys
+from IPython.core.interactiveshell import InteractiveShell
+from traitlets.config import Config
+from torchbasics.plotting import plot_activations
+
+config = Config()
+config.InlineBackend.figure_formats = set(sys.argv[1:])
+InteractiveShell.instance(config=config)
+shown = plot_activations(["relu"])._repr_png_()
+png, metadata = shown if isinstance(shown, tuple) else (shown, None)
+print(*struct.unpack(">II", png[16:24]), metadata)
+"""
+
+
+@pytest.mark.parametrize("formats", [["png"], ["retina"]])
+def test_figures_follow_the_kernels_inline_figure_format(formats: list[str]) -> None:
+    """As pyplot's figures do: ``retina`` draws twice the pixels and tells the
+    notebook to show them at half that size (crisp on high-DPI screens).
+    Run in a fresh process: an IPython shell is a process-wide singleton."""
+    import struct
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", RETINA_PROBE, *formats],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    width, height, metadata = result.stdout.split(" ", 2)
+    fig = plot_activations(["relu"])
+    plain = fig._repr_png_()  # no IPython here: plain PNG at the figure's dpi
+    assert isinstance(plain, bytes)
+    plain_size = struct.unpack(">II", plain[16:24])  # the IHDR chunk
+    if formats == ["png"]:
+        assert (int(width), int(height)) == tuple(plain_size) and metadata.strip() == "None"
+    else:
+        assert abs(int(width) - 2 * plain_size[0]) <= 2, (width, plain_size)
+        assert metadata.strip() == str({"width": int(width) // 2, "height": int(height) // 2})

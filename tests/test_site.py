@@ -136,7 +136,8 @@ def test_tutorials_are_rendered_not_copied(
 ) -> None:
     html = page_file(built_site, tutorial.url(lang)).read_text("utf-8")
     assert "jp-Cell" in html or "jupyter-wrapper" in html
-    assert "data:image/png;base64," in html, "the executed plots are missing"
+    # the executed plots, as files (tests/test_page_weight.py checks them)
+    assert '<img src="' in html and "/assets/figures/" in html, "the executed plots are missing"
     assert "Traceback (most recent call last)" not in html
 
 

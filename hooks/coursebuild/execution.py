@@ -8,7 +8,8 @@ cell (:mod:`coursebuild.render`).
 What invalidates an execution is exactly its key (:func:`execution_key`):
 
 - the sequence of code cells (not the Markdown, in either language);
-- the execution options: kernel name, ``allow_errors``, the per-cell timeout;
+- the execution options: kernel name, ``allow_errors``, the per-cell timeout,
+  the inline figures' format (``retina``: drawn at twice their CSS size);
 - the environment (:func:`environment_fingerprint`): the Python version, the
   name and version of every distribution installed in the build environment
   (a tutorial that imports scikit-learn re-runs when scikit-learn changes), a
@@ -88,6 +89,9 @@ class ExecutionOptions:
     kernel_name: str = "python3"
     allow_errors: bool = False
     timeout: int = 600  # seconds per cell
+    # IPython's inline figures at twice their CSS size, for high-DPI screens
+    # (coursebuild.figures sizes the published files from it)
+    figure_format: str = "retina"
 
 
 @dataclass(frozen=True)
@@ -397,6 +401,7 @@ async def _execute(
             kernel_name=options.kernel_name,
             timeout=options.timeout,
             allow_errors=options.allow_errors,
+            extra_arguments=[f"--InlineBackend.figure_formats={options.figure_format}"],
             # a scratch working directory: no tutorial depends on files left behind
             resources={"metadata": {"path": cwd}},
             # Unix sockets in that directory rather than TCP ports on localhost:

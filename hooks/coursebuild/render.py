@@ -38,8 +38,8 @@ RENDER_OPTIONS = (
     "custom_mathjax_url",
     "toc_depth",
 )
-_RENDER_LIBRARIES = ("mkdocs-jupyter", "nbconvert", "jupytext", "pygments", "mistune")
-_RENDER_CODE = ("render.py", "html.py")
+_RENDER_LIBRARIES = ("mkdocs-jupyter", "nbconvert", "jupytext", "pygments", "mistune", "pillow")
+_RENDER_CODE = ("render.py", "html.py", "figures.py")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 from typing import Any
 
 import numpy as np
@@ -20,13 +21,36 @@ class NotebookFigure(Figure):
     Without pyplot nothing registers matplotlib's display hook in a fresh
     kernel, so a plain ``Figure`` left as a cell's last expression shows only
     as ``<Figure size ...>``. ``_repr_png_`` is IPython's own protocol for
-    objects that can draw themselves.
+    objects that can draw themselves. Like pyplot's figures, it follows the
+    kernel's ``InlineBackend.figure_formats``: with ``retina`` the PNG has
+    twice the pixels and says to show it at half that size (crisp on
+    high-DPI screens), as IPython's own retina figures do.
     """
 
-    def _repr_png_(self) -> bytes:
+    def _repr_png_(self) -> bytes | tuple[bytes, dict[str, int]]:
         buffer = io.BytesIO()
-        self.savefig(buffer, format="png", bbox_inches="tight")
-        return buffer.getvalue()
+        if not _inline_retina():
+            self.savefig(buffer, format="png", bbox_inches="tight")
+            return buffer.getvalue()
+        self.savefig(buffer, format="png", bbox_inches="tight", dpi=2 * self.dpi)
+        png = buffer.getvalue()
+        width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+        return png, {"width": width // 2, "height": height // 2}
+
+
+def _inline_retina() -> bool:
+    """Whether the running IPython kernel draws inline figures as ``retina``."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.config import InlineBackend
+    except ImportError:  # not in IPython: plain PNG
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    # the configuration pyplot's inline figures use (the kernel's settings)
+    formats = InlineBackend.instance(parent=shell).figure_formats
+    return bool({"retina", "png2x"} & set(formats))
 
 
 def new_figure(figsize: tuple[float, float]) -> Figure:
