@@ -48,6 +48,23 @@ def extract_styles(content: str) -> tuple[str, str]:
     return _STYLE.sub("", content), css
 
 
+_CODE_BOX = re.compile(r'<div class="highlight-ipynb(?P<rest>[^"]*)">')
+
+
+def focusable_code(content: str) -> str:
+    """Let the keyboard reach (and scroll) every code cell of a rendered notebook.
+
+    A cell with a line wider than the column scrolls sideways; a scroll box
+    that cannot take focus cannot be scrolled without a mouse (WCAG 2.1.1,
+    axe's ``scrollable-region-focusable``). Material does the same for the
+    lectures' code blocks.
+
+    >>> focusable_code('<div class="highlight-ipynb hl-python"><pre>x</pre></div>')
+    '<div class="highlight-ipynb hl-python" tabindex="0"><pre>x</pre></div>'
+    """
+    return _CODE_BOX.sub(r'<div class="highlight-ipynb\g<rest>" tabindex="0">', content)
+
+
 def stylesheet_uri(css: str) -> str:
     """Where the shared notebook stylesheet with contents ``css`` is published."""
     digest = hashlib.sha256(css.encode()).hexdigest()[:12]

@@ -24,7 +24,7 @@ from mkdocs_jupyter import convert
 from nbformat import NotebookNode
 
 from coursebuild import copy_notebook, notebook_to_text, write_atomically
-from coursebuild.html import TocToken, extract_styles, fix_headings
+from coursebuild.html import TocToken, extract_styles, fix_headings, focusable_code
 
 #: mkdocs-jupyter options that change the rendered HTML.
 RENDER_OPTIONS = (
@@ -116,7 +116,7 @@ def render_notebook(notebook: NotebookNode, options: dict[str, Any]) -> Rendered
             custom_mathjax_url=options.get("custom_mathjax_url", ""),
         )
     content, css = extract_styles(body)
-    content, toc = fix_headings(content)
+    content, toc = fix_headings(focusable_code(content))
     return Rendered(content, toc, css)
 
 
