@@ -6,7 +6,8 @@ cores, the way a reader's run or a one-tutorial build runs it (the build runs
 one kernel per core at once, so its per-tutorial times are longer). The
 notebook is the default-language source; both languages run the same code.
 
-Run from the repository root:
+Run from the repository root (the nav is read from ./mkdocs.yml, so a
+worktree can run another checkout's copy of this script):
     python benchmarks/tutorial_times.py [w2-1-python ...] [--repeats 1]
 Target on the 2-core CI machine: <= 20 s per tutorial (30 s hard limit).
 """
@@ -54,7 +55,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1, help="executions per tutorial (median)")
     args = parser.parse_args()
 
-    nav = load_nav(ROOT / "mkdocs.yml")
+    nav = load_nav(Path.cwd() / "mkdocs.yml")
     tutorials = [nav.docs_dir / t.source for t in nav.of_kind("tutorial")]
     if args.names:
         known = {p.stem: p for p in tutorials}
