@@ -112,6 +112,7 @@ def _languages(config: MkDocsConfig) -> tuple[str, ...]:
 def _link_texts(glossary: Glossary, lang: str, config: MkDocsConfig, docs: Path) -> dict[str, str]:
     """:attr:`Term.link` -> the page title and the section title in ``lang``."""
     nav = load_nav(config.config_file_path)
+    sections: dict[Path, dict[str, str]] = {}
     out: dict[str, str] = {}
     for term in glossary.terms:
         page = nav.page(term.page)
@@ -119,7 +120,9 @@ def _link_texts(glossary: Glossary, lang: str, config: MkDocsConfig, docs: Path)
         text = title
         if term.anchor:
             source = docs / page.source_of(lang)
-            section = section_titles(source.read_text("utf-8")).get(term.anchor, term.anchor)
+            if source not in sections:  # each lecture is read once, not once per term
+                sections[source] = section_titles(source.read_text("utf-8"))
+            section = sections[source].get(term.anchor, term.anchor)
             text = f"{title} {_SEPARATOR} {section}"
         out[term.link] = text
     return out
@@ -171,21 +174,45 @@ def inside_pattern(glossary: Glossary, term: Term, lang: str) -> str | None:
     """The longer terms of the glossary that contain ``term`` as whole words.
 
     A use of *unit* inside *rectified linear unit*, or of 층 inside 선형 층, is
-    another term's use, not this one's: the tooltip skips it.
+    another term's use, not this one's: the tooltip skips it. (Each term's
+    pattern is computed once per glossary and language.)
     """
-    key = _key(lang)
-    own = {f.lower() for f in term.forms(key)}
-    longer = {
-        form
-        for other in glossary.terms
-        if other is not term
-        for form in other.forms(key)
-        if form.lower() not in own
-        and any(re.search(rf"(?i)(?<!\w){re.escape(f)}(?!\w)", form) for f in own)
-    }
-    if not longer:
-        return None
-    words = (r"\s+".join(map(re.escape, f.split())) for f in sorted(longer, key=len, reverse=True))
+    return _inside_patterns(glossary, _key(lang))[term.slug]
+
+
+# language key -> (glossary, its terms' patterns): computed once per glossary
+_inside_cache: dict[str, tuple[Glossary, dict[str, str | None]]] = {}
+
+
+def _inside_patterns(glossary: Glossary, key: str) -> dict[str, str | None]:
+    cached = _inside_cache.get(key)
+    if cached is not None and cached[0] is glossary:
+        return cached[1]
+    forms = [(other, form, form.lower()) for other in glossary.terms for form in other.forms(key)]
+    patterns: dict[str, str | None] = {}
+    for term in glossary.terms:
+        own = {f.lower() for f in term.forms(key)}
+        longer = {
+            form
+            for other, form, lowered in forms
+            if other is not term
+            and lowered not in own
+            # the substring test first: it rules out nearly every pair cheaply
+            and any(
+                f in lowered and re.search(rf"(?i)(?<!\w){re.escape(f)}(?!\w)", form) for f in own
+            )
+        }
+        patterns[term.slug] = _any_of(longer) if longer else None
+    _inside_cache[key] = (glossary, patterns)
+    return patterns
+
+
+def _any_of(forms: set[str]) -> str:
+    # longest first, then alphabetical: the same pattern in every process (a
+    # set's order follows the per-process string hash, and the pattern enters
+    # the page's Markdown, so the render cache's key)
+    ordered = sorted(forms, key=lambda f: (-len(f), f))
+    words = (r"\s+".join(map(re.escape, f.split())) for f in ordered)
     return rf"(?i)(?<!\w)(?:{'|'.join(words)})(?!\w)"
 
 

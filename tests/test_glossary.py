@@ -13,6 +13,9 @@ definition in both editions. The built site is checked in tests/test_site.py
 from __future__ import annotations
 
 import doctest
+import os
+import subprocess
+import sys
 import re
 from html import unescape
 from pathlib import Path
@@ -335,3 +338,38 @@ def test_the_tooltips_follow_the_glossary_data() -> None:
     assert hook.tooltip_comment(Glossary((edited,)), korean, "en") == hook.tooltip_comment(
         Glossary((term,)), korean, "en"
     )
+
+
+TOOLTIPS_OF_EVERY_LECTURE = """
+import hashlib, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import glossary as hook
+from coursebuild.glossary import load_glossary
+docs = Path(sys.argv[2])
+glossary = load_glossary(docs / "glossary.yml")
+text = "".join(
+    hook.tooltip_comment(glossary, p.read_text("utf-8"), lang)
+    for p in sorted((docs / "lectures").glob("*.md")) if p.name.count(".") == 1
+    for lang in ("ko", "en")
+)
+print(hashlib.sha256(text.encode()).hexdigest())
+"""
+
+
+def test_the_tooltips_are_the_same_in_every_process() -> None:
+    """No set order (it follows the per-process string hash) reaches the Markdown.
+
+    Otherwise every build keys some lectures differently and renders them again.
+    """
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", TOOLTIPS_OF_EVERY_LECTURE, str(ROOT / "hooks"), str(DOCS)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1, digests

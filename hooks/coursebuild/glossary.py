@@ -30,6 +30,7 @@ suffix of the text before the parenthesis.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -232,7 +233,17 @@ class Glossary:
 
     def term_for(self, intro: Introduction) -> Term | None:
         """The entry that covers ``intro``, or None if the glossary lacks it."""
-        return next((t for t in self.terms if t.covers(intro)), None)
+        candidates = self._by_english.get(intro.en.lower(), ())
+        return next((t for t in candidates if t.covers(intro)), None)
+
+    @functools.cached_property
+    def _by_english(self) -> dict[str, tuple[Term, ...]]:
+        """Lower-cased English form -> the terms that have it, in file order."""
+        index: dict[str, list[Term]] = {}
+        for term in self.terms:
+            for form in dict.fromkeys(f.lower() for f in term.forms("en")):
+                index.setdefault(form, []).append(term)
+        return {form: tuple(terms) for form, terms in index.items()}
 
     def sorted(self, lang: str) -> list[Term]:
         """The terms in the order of ``lang``'s glossary page.
@@ -340,13 +351,26 @@ def _check_unique(terms: Sequence[Term], source: str) -> None:
             seen[key] = term.en
 
 
+# libyaml's parser where PyYAML was built with it: ~10x faster on this file
+_YAML_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+# path -> ((mtime_ns, size), glossary): every page of a build asks for it
+_loaded: dict[Path, tuple[tuple[int, int], Glossary]] = {}
+
+
 def load_glossary(path: Path) -> Glossary:
-    """Read and check the glossary data file (YAML)."""
+    """Read and check the glossary data file (YAML); re-read only when it changed."""
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    hit = _loaded.get(path)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
         raise GlossaryError(f"{path}: not valid YAML: {error}") from error
-    return parse_glossary(data, str(path))
+    glossary = parse_glossary(data, str(path))
+    _loaded[path] = (stamp, glossary)
+    return glossary
 
 
 # --------------------------------------------------------------------------

@@ -73,7 +73,7 @@ class NavError(ValueError):
     """``mkdocs.yml`` has a nav or i18n setting this module does not understand."""
 
 
-class _TolerantLoader(yaml.SafeLoader):
+class _TolerantLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
     """Safe YAML that reads any tag it does not know (``!!python/...``, ``!ENV``) as None."""
 
 
