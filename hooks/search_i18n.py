@@ -20,6 +20,8 @@ and every page of a non-default language, its 404 page included, gets
 Nothing else in Material's JavaScript reads ``base`` on this site (it is also
 used for versioning and instant navigation, both off).
 
+Code blocks are left out of both indexes (:func:`without_code_blocks`).
+
 Each index carries the lunr configuration for its language (``LUNR``): the
 separator of ``mkdocs.yml`` (which also peels Korean particles) and the
 language and pipeline that suit its text.
@@ -94,6 +96,27 @@ def entries_under(
     ]
 
 
+_CODE_BLOCK = re.compile(r"\s*<pre\b[^>]*>.*?</pre>\s*", re.DOTALL)
+
+
+def without_code_blocks(entries: Iterable[Entry]) -> list[Entry]:
+    """The entries with their code blocks (``<pre>``: code, doctest sessions and
+    notebook outputs) taken out of the text; titles and prose stay, inline
+    ``<code>`` included.
+
+    Material indexes every block. Code was a third of the index that every
+    page's search worker downloads, which grows with each lecture, while what
+    readers search for (a term, a function) is named in the prose around it.
+    """
+    out = []
+    for entry in entries:
+        text = entry.get("text", "")
+        if "<pre" in text:
+            entry = {**entry, "text": _CODE_BLOCK.sub(" ", text).strip()}
+        out.append(entry)
+    return out
+
+
 def search_config(plugin_config: Mapping[str, Any], lang: str) -> dict[str, Any]:
     """The index ``config`` for ``lang``: the plugin's separator and fields,
     ``LUNR[lang]``'s language and pipeline."""
@@ -103,8 +126,11 @@ def search_config(plugin_config: Mapping[str, Any], lang: str) -> dict[str, Any]
 
 
 def index_json(config: Mapping[str, Any], docs: Sequence[Entry]) -> str:
-    """Serialize an index the way Material does."""
-    return json.dumps({"config": config, "docs": docs}, separators=(",", ":"), default=str)
+    """Serialize an index the way Material does, but with text as UTF-8 rather
+    than ``\\uXXXX`` escapes: the Korean index is 11 % smaller gzip-compressed."""
+    return json.dumps(
+        {"config": config, "docs": docs}, separators=(",", ":"), default=str, ensure_ascii=False
+    )
 
 
 def rebase_config(html: str, root: str) -> str:
@@ -174,7 +200,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     _entries[default] = entries_under(entries, "", others)
     for lang in languages:
         root = language_root(lang, default)
-        docs = entries_under(_entries.pop(lang, []), root)
+        docs = without_code_blocks(entries_under(_entries.pop(lang, []), root))
         path = os.path.join(config.site_dir, root, "search", "search_index.json")
         write_file(index_json(search_config(search.config, lang), docs).encode(), path)
         log.info(f"search index for '{lang}': {len(docs)} entries in {path}")

@@ -77,6 +77,10 @@ def test_index_json_is_materials_format() -> None:
     data = json.loads(search_i18n.index_json({"lang": ["en"]}, ENTRIES[:1]))
     assert data == {"config": {"lang": ["en"]}, "docs": ENTRIES[:1]}
     assert ", " not in search_i18n.index_json({"a": [1, 2]}, [])
+    # Korean as UTF-8 (a third the size of \uXXXX escapes), still valid JSON
+    korean = search_i18n.index_json({}, [{"location": "", "title": "텐서", "text": ""}])
+    assert "텐서" in korean
+    assert json.loads(korean)["docs"][0]["title"] == "텐서"
 
 
 PAGE = (
@@ -122,3 +126,23 @@ def test_rebase_changes_nothing_else_and_escapes_nothing() -> None:
 def test_rebase_refuses_a_page_without_materials_config() -> None:
     with pytest.raises(ValueError, match="__config"):
         search_i18n.rebase_config("<html><body>plain</body></html>", "en/")
+
+
+def test_code_blocks_leave_the_index_and_prose_stays() -> None:
+    text = (
+        "<p>Use <code>torch.manual_seed</code> first.</p> "
+        '<pre class="x"><code>&gt;&gt;&gt; torch.manual_seed(0)\n'
+        "&lt;torch._C.Generator&gt;</code></pre>"
+        " <p>Then train.</p>"
+    )
+    entry = {"location": "a/#s", "title": "S", "text": text}
+    (out,) = search_i18n.without_code_blocks([entry])
+    assert out == {
+        "location": "a/#s",
+        "title": "S",
+        "text": "<p>Use <code>torch.manual_seed</code> first.</p> <p>Then train.</p>",
+    }
+    assert entry["text"] == text  # the entry given is not changed
+    assert search_i18n.without_code_blocks([{"location": "b/", "title": "B", "text": ""}]) == [
+        {"location": "b/", "title": "B", "text": ""}
+    ]
