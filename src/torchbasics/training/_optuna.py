@@ -36,8 +36,9 @@ class OptunaPruning(Callback):
     that ends in pruning is still logged by them. The value is reported as
     the study expects it, so the study's ``direction`` must match the
     monitored value (``"minimize"`` for a loss, ``"maximize"`` for an
-    accuracy). A ``nan`` is reported as it is; Optuna's pruners treat it as
-    the worst value.
+    accuracy). A ``nan`` is reported as it is; Optuna's successive halving,
+    Hyperband, median, percentile and threshold pruners prune on it at the
+    steps where they decide.
 
     This is for one process per trial; under ``torchrun`` every process
     would report to its own copy of the trial.
@@ -63,7 +64,7 @@ class OptunaPruning(Callback):
             the training does not log.
 
     Examples:
-        A trial whose validation loss is above 1.0 after an epoch is pruned
+        A trial whose validation loss is above 2.5 after an epoch is pruned
         there (`ThresholdPruner`); a learning rate of 0 never lowers it:
 
         >>> import optuna
@@ -84,7 +85,7 @@ class OptunaPruning(Callback):
         ...                       progress=False)
         ...     history = trainer.fit(loader, val_loader=loader)
         ...     return history["val_loss"][-1]
-        >>> study = optuna.create_study(pruner=optuna.pruners.ThresholdPruner(upper=1.0))
+        >>> study = optuna.create_study(pruner=optuna.pruners.ThresholdPruner(upper=2.5))
         >>> study.enqueue_trial({"lr": 0.0})
         >>> study.enqueue_trial({"lr": 0.1})
         >>> study.optimize(objective, n_trials=2)
