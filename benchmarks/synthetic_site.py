@@ -8,7 +8,8 @@ and ``tutorials`` tutorials per language. Each copy gets a nav entry (Korean
 title + " (사본 N)") and its English title in ``nav_translations``, so
 ``mkdocs build --strict`` passes there as it does here. The 6 API pages stay.
 
-The copied tutorials are real notebooks: a cold build executes each one. Their
+The copied tutorials are real notebooks, each given a last code cell of its
+own (the build executes identical code once): a cold build executes each one. Their
 cache entries live in ``TORCHBASICS_CACHE_DIR`` like any other, so point that
 at the same folder across runs to measure warm builds without re-executing.
 
@@ -103,6 +104,11 @@ def make_synthetic_site(dest: Path, lectures: int = 15, tutorials: int = 15) -> 
         for original, copy in copies:
             for lang in ("", ".en"):
                 shutil.copyfile(folder / f"{original}{lang}{ext}", folder / f"{copy}{lang}{ext}")
+                if kind == "tutorials":
+                    # code of its own: the build executes a tutorial once per
+                    # distinct code, so an identical copy would cost nothing
+                    with (folder / f"{copy}{lang}{ext}").open("a", encoding="utf-8") as f:
+                        f.write(f"\n# %%\n_synthetic_copy = {copy!r}\n")
         config = _extend_config(config, kind, copies, ext)
     (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
     return dest

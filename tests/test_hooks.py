@@ -760,6 +760,20 @@ def test_code_edited_in_both_languages_executes_that_tutorial_only(mini_site: Pa
         assert "tutorial b: 48" in page(mini_site, "second", lang, "b")
 
 
+def test_tutorials_with_the_same_code_share_one_execution(mini_site: Path) -> None:
+    tutorials = mini_site / "docs" / "tutorials"
+    for suffix in (".py", ".en.py"):
+        a = tutorials / f"a{suffix}"
+        a.write_text(a.read_text("utf-8").replace("6 * 7", "6 * 5"), "utf-8")
+        shutil.copyfile(a, tutorials / f"b{suffix}")
+    runs, renders = build_mini(mini_site, "same")
+    assert len(runs) == 1, runs
+    assert len(renders) == 4
+    for lang in ("ko", "en"):
+        for name in ("a", "b"):
+            assert "tutorial a: 30" in page(mini_site, "same", lang, name)
+
+
 def test_code_edited_in_one_language_fails_the_build_naming_file_and_cell(
     mini_site: Path,
 ) -> None:

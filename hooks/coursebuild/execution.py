@@ -466,6 +466,11 @@ def start_all(
     ends, its time and the time elapsed. ``revision`` is the commit the
     sources are at (recorded in each notebook).
     """
+    # one execution per key: tutorials with the same code share it
+    unique: dict[str, Job] = {}
+    for job in jobs:
+        unique.setdefault(job.key, job)
+    jobs = list(unique.values())
     futures: dict[str, concurrent.futures.Future[ExecutionRecord]] = {
         job.key: concurrent.futures.Future() for job in jobs
     }
@@ -614,6 +619,7 @@ def start_tutorials(
     """
     started = Executions()
     jobs = []
+    queued: set[str] = set()
     for tutorial in tutorials:
         code = check_parity(
             {path: source_code(path, cache.root) for path in tutorial.sources.values()},
@@ -621,8 +627,8 @@ def start_tutorials(
         )
         key = execution_key(code, environment, options)
         started.keys[tutorial.norm_src_uri] = key
-        if cache.has(key) or key in started.futures:
-            continue
+        if cache.has(key) or key in started.futures or key in queued:
+            continue  # cached, or another tutorial with the same code executes it
         with _in_flight_lock:
             running = _in_flight.get(cache.path(key))
         if running is not None:  # an earlier `serve` rebuild is executing it
@@ -634,6 +640,7 @@ def start_tutorials(
                 cell.outputs, cell.execution_count = [], None
         src_uri = tutorial.default_source.relative_to(docs_dir).as_posix()
         jobs.append(Job(src_uri, key, reference))
+        queued.add(key)
     if jobs:
         revision = provenance.source_revision(docs_dir)
         started.futures.update(start_all(jobs, cache, options, revision))
