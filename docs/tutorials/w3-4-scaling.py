@@ -30,8 +30,10 @@
 #
 # 필요한 것을 모두 불러오고 실행 환경과 CPU 코어 수, Optuna의 버전을 출력합니다.
 # 이 노트북이 만드는 스크립트와 파일은 모두 임시 디렉터리 `workdir`에 둡니다.
-# `OMP_NUM_THREADS=1`은 이 노트북이 띄우는 프로세스마다 계산 스레드를 하나만 쓰게
-# 해서, 프로세스 여러 개가 적은 코어를 두고 다투지 않게 합니다.
+# 이 실습의 모델은 아주 작아서 계산 스레드를 여럿 쓰면 스레드끼리 맞추는 비용이
+# 계산보다 큽니다. 그래서 이 노트북은 `torch.set_num_threads(1)`로, 노트북이 띄우는
+# 프로세스들은 환경 변수 `OMP_NUM_THREADS=1`로 스레드를 하나씩만 씁니다. 프로세스
+# 여러 개가 적은 코어를 두고 다투지 않게 하는 효과도 있습니다.
 
 # %%
 import copy
@@ -40,10 +42,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections import Counter
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+
+# optuna's progress bars (tqdm.auto) warn in a notebook without ipywidgets
+warnings.filterwarnings("ignore", message="IProgress not found")
 import optuna
 import torch
 from torch import nn
@@ -54,6 +60,7 @@ print(environment_report())
 print("CPU cores:", os.cpu_count())
 print("optuna", optuna.__version__)
 optuna.logging.set_verbosity(optuna.logging.WARNING)
+torch.set_num_threads(1)
 workdir = Path(tempfile.mkdtemp(prefix="w3-4-"))
 env = dict(os.environ, OMP_NUM_THREADS="1")
 sys.path.insert(0, str(workdir))  # to import the scripts written there
@@ -164,7 +171,7 @@ print("identical histories on both ranks:", ranks[0]["history"] == ranks[1]["his
 # 같아야 합니다.
 
 # %%
-import ddp_train  # noqa: E402  (the script written above)
+import ddp_train  # the script written above
 
 single_dir = workdir / "single"
 single_dir.mkdir()
@@ -334,11 +341,11 @@ val_set = make_two_classes(256, noise=0.25, seed=1)
 
 
 def objective(trial):
-    lr = trial.suggest_float("lr", 1e-3, 3.0, log=True)
+    lr = trial.suggest_float("lr", 1e-4, 1.0, log=True)
     hidden = trial.suggest_int("hidden", 2, 64, log=True)
     torch.manual_seed(trial.number)
     model = nn.Sequential(nn.Linear(2, hidden), nn.ReLU(), nn.Linear(hidden, 1))
-    trainer = Trainer(model, torch.optim.SGD(model.parameters(), lr=lr),
+    trainer = Trainer(model, torch.optim.Adam(model.parameters(), lr=lr),
                       nn.BCEWithLogitsLoss(), max_epochs=MAX_EPOCHS,
                       callbacks=[OptunaPruning(trial, monitor="val_loss")],
                       device="cpu", progress=False)
@@ -375,7 +382,7 @@ if __name__ == "__main__":  # python moons_search.py JOURNAL NAME WORKER N_TRIAL
     work(journal, name, int(worker), int(n_trials))
 '''
 (workdir / "moons_search.py").write_text(MOONS_SEARCH)
-import moons_search  # noqa: E402
+import moons_search  # the module written above
 
 study = moons_search.make_study("moons")
 study.optimize(moons_search.objective, n_trials=30)
@@ -393,7 +400,7 @@ print(f"best: trial {best.number}, lr={best.params['lr']:.3g}, "
 # 아래 왼쪽 그림은 시행마다 에포크별 검증 손실, 곧 `OptunaPruning`이 `trial.report`로
 # 알린 값입니다. 잘린 시행(회색)은 1, 3, 9 에포크 같은 가름목(rung)에서 끊겨 있고,
 # 끝까지 간 시행(색)만 12 에포크에 닿습니다. 오른쪽 그림은 시행마다 고른 학습률과
-# 폭이며, 색이 진할수록 마지막으로 알린 검증 손실이 낮습니다. TPE가 처음 8번의 무작위
+# 폭이며, 색이 밝을수록(노랑) 마지막으로 알린 검증 손실이 낮습니다. TPE가 처음 8번의 무작위
 # 시행 뒤로 좋은 영역에 시행을 모으는지 보십시오.
 
 # %%
@@ -463,8 +470,10 @@ print("the best trial trained all epochs:",
 # 두 프로세스가 파일에 쓴 순서에 따라 실행마다 달라지므로 위에서는 출력하지 않고,
 # 아래 그림으로 시간에 따라 봅니다. 가로축은 시간이고, 막대 하나가 시행 하나(안의
 # 숫자는 시행 번호, 회색 테두리는 잘린 시행)입니다. 두 워커의 막대가 같은 시간에
-# 겹쳐 있으면 두 프로세스가 동시에 시행을 돌린 것입니다. 첫 시행 전의 빈 시간은
-# 워커 프로세스가 `torch`와 `optuna`를 불러오는 시간입니다.
+# 겹쳐 있으면 두 프로세스가 동시에 시행을 돌린 것입니다. 가로축은 첫 시행이 시작한
+# 때부터이므로, 워커 프로세스가 `torch`와 `optuna`를 불러오는 시간은 들어 있지
+# 않습니다. 워커마다 첫 시행이 유난히 긴 것은, 한 프로세스에서 옵티마이저를 처음
+# 만들 때 PyTorch가 모듈을 더 불러오기 때문입니다.
 
 # %%
 t0 = min(t.datetime_start for t in shared.trials)
