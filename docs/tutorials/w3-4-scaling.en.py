@@ -20,10 +20,14 @@
 # two worker processes share the same search through one journal file.
 #
 # The outputs and plots on this page come from running the notebook while the
-# site was built. The computer that built it has no GPU, so DDP runs in CPU
-# processes with the `gloo` backend, and both parts of the split model sit on
-# the CPU. The code runs unchanged on a computer with GPUs. The times, and the
-# details of the search the two workers share, change from run to run.
+# site was built. The DDP script sets the device to the CPU, so on any computer
+# it runs in CPU processes with the `gloo` backend; take `device="cpu"` out of
+# the script and the `Trainer` gives each process its own GPU (the GPU of its
+# local rank) and uses `nccl`. The two parts of the split model go on two
+# different GPUs when there are two or more, both on the GPU when there is
+# one, and both on the CPU when there is none, as on the computer that built
+# this page. The times, and the details
+# of the search the two workers share, change from run to run.
 
 # %% [markdown]
 # ## Checking the environment
