@@ -26,20 +26,20 @@
 # local rank) and uses `nccl`. The two parts of the split model go on two
 # different GPUs when there are two or more, both on the GPU when there is
 # one, and both on the CPU when there is none, as on the computer that built
-# this page. The times, and the details
-# of the search the two workers share, change from run to run.
+# this page. The times, and the details of the search the two workers share,
+# change from run to run.
 
 # %% [markdown]
 # ## Checking the environment
 #
 # Import everything needed and print the environment, the number of CPU cores
 # and Optuna's version. Every script and file this notebook makes goes into the
-# temporary directory `workdir`. The models of this lab are so small that
-# several compute threads cost more in keeping each other in step than they
-# save, so this notebook uses one thread (`torch.set_num_threads(1)`) and the
-# processes it starts use one each (the environment variable
-# `OMP_NUM_THREADS=1`). That also keeps several processes from fighting over a
-# few cores.
+# temporary directory `workdir`, deleted when the notebook's Python exits. The
+# models of this lab are so small that several compute threads cost more in
+# keeping each other in step than they save, so this notebook uses one thread
+# (`torch.set_num_threads(1)`) and the processes it starts use one each (the
+# environment variable `OMP_NUM_THREADS=1`). That also keeps several processes
+# from fighting over a few cores.
 
 # %%
 import copy
@@ -67,7 +67,8 @@ print("CPU cores:", os.cpu_count())
 print("optuna", optuna.__version__)
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 torch.set_num_threads(1)
-workdir = Path(tempfile.mkdtemp(prefix="w3-4-"))
+scratch = tempfile.TemporaryDirectory(prefix="w3-4-")  # deleted when Python exits
+workdir = Path(scratch.name)
 env = dict(os.environ, OMP_NUM_THREADS="1")
 sys.path.insert(0, str(workdir))  # to import the scripts written there
 

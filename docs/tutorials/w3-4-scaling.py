@@ -24,14 +24,15 @@
 # 프로세스와 `gloo` 백엔드로 돕니다. 스크립트에서 `device="cpu"`를 빼면 `Trainer`가
 # 프로세스마다 자기 GPU(지역 순위의 GPU)를 고르고 `nccl`을 씁니다. 모델 병렬의 두
 # 부분은 GPU가 둘 이상이면 서로 다른 GPU에, 하나면 둘 다 그 GPU에, 이 페이지를
-# 빌드한 컴퓨터처럼 GPU가 없으면 둘 다 CPU에 올라갑니다. 시간과, 두 워커가 함께 한 탐색의 세부 결과는
-# 실행할 때마다 달라집니다.
+# 빌드한 컴퓨터처럼 GPU가 없으면 둘 다 CPU에 올라갑니다. 시간과, 두 워커가 함께
+# 한 탐색의 세부 결과는 실행할 때마다 달라집니다.
 
 # %% [markdown]
 # ## 실행 환경 확인
 #
 # 필요한 것을 모두 불러오고 실행 환경과 CPU 코어 수, Optuna의 버전을 출력합니다.
-# 이 노트북이 만드는 스크립트와 파일은 모두 임시 디렉터리 `workdir`에 둡니다.
+# 이 노트북이 만드는 스크립트와 파일은 모두 임시 디렉터리 `workdir`에 두며, 이
+# 디렉터리는 노트북의 Python이 끝날 때 지워집니다.
 # 이 실습의 모델은 아주 작아서 계산 스레드를 여럿 쓰면 스레드끼리 맞추는 비용이
 # 계산보다 큽니다. 그래서 이 노트북은 `torch.set_num_threads(1)`로, 노트북이 띄우는
 # 프로세스들은 환경 변수 `OMP_NUM_THREADS=1`로 스레드를 하나씩만 씁니다. 프로세스
@@ -63,7 +64,8 @@ print("CPU cores:", os.cpu_count())
 print("optuna", optuna.__version__)
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 torch.set_num_threads(1)
-workdir = Path(tempfile.mkdtemp(prefix="w3-4-"))
+scratch = tempfile.TemporaryDirectory(prefix="w3-4-")  # deleted when Python exits
+workdir = Path(scratch.name)
 env = dict(os.environ, OMP_NUM_THREADS="1")
 sys.path.insert(0, str(workdir))  # to import the scripts written there
 
