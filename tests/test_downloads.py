@@ -57,7 +57,7 @@ def test_a_repo_url_that_is_not_github_fails_the_build_saying_why(url: str | Non
 
 def test_links_and_requirement_name_the_repository() -> None:
     assert REPO.requirement("abc") == (
-        "torchbasics[data] @ git+https://github.com/torchbasics/torchbasics@abc"
+        "torchbasics[data,tune] @ git+https://github.com/torchbasics/torchbasics@abc"
     )
     assert REPO.colab_url("en/tutorials/x/x-en.ipynb") == (
         "https://colab.research.google.com/github/torchbasics/torchbasics/blob/"

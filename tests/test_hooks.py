@@ -675,7 +675,7 @@ def test_each_page_offers_its_executed_notebook_and_source(cold_site: tuple[Path
             install, *cells = nb.cells
             assert install.metadata["tags"] == ["torchbasics-install"]
             assert install.source.endswith(
-                '%pip install -q "torchbasics[data] @ git+https://github.com/example/mini@main"'
+                '%pip install -q "torchbasics[data,tune] @ git+https://github.com/example/mini@main"'
             )
             source = root / "docs" / "tutorials" / (f"{name}.py" if lang == "ko" else f"{name}.en.py")
             assert [c.source for c in cells] == [c.source for c in notebook(source.read_text("utf-8")).cells]

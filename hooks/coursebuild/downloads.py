@@ -83,8 +83,8 @@ class Repository:
         return f"https://github.com/{self.owner}/{self.name}"
 
     def requirement(self, ref: str) -> str:
-        """What pip installs: torchbasics with its data extra, at ``ref``."""
-        return f"torchbasics[data] @ git+{self.url}@{ref}"
+        """What pip installs: torchbasics with the tutorials' extras (data, tune), at ``ref``."""
+        return f"torchbasics[data,tune] @ git+{self.url}@{ref}"
 
     def colab_url(self, site_path: str) -> str:
         """Colab's link to the built notebook at ``site_path`` (in the notebooks branch)."""

@@ -33,6 +33,7 @@ DISTRIBUTION = "torchbasics"
 _PURPOSE = {
     "data": "the course's data sets (torchbasics.data)",
     "tensorboard": "TensorBoardLogger",
+    "tune": "hyperparameter search with Optuna (OptunaPruning)",
     "docs": "building the course site",
     "test": "running the tests",
 }

@@ -8,6 +8,9 @@
   [`ModelCheckpoint`][torchbasics.training.ModelCheckpoint],
   [`CSVLogger`][torchbasics.training.CSVLogger] and
   [`TensorBoardLogger`][torchbasics.training.TensorBoardLogger].
+- Hyperparameter search: [`OptunaPruning`][torchbasics.training.OptunaPruning]
+  reports each epoch to an Optuna trial and stops the training the study
+  prunes (``pip install "torchbasics[tune]"``).
 - Checkpoints: [`save_checkpoint`][torchbasics.training.save_checkpoint]
   writes atomically; [`load_checkpoint`][torchbasics.training.load_checkpoint]
   reads with ``weights_only=True`` and raises
@@ -28,6 +31,7 @@ from torchbasics.training._checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
+from torchbasics.training._optuna import OptunaPruning
 from torchbasics.training._progress import PROGRESS_ENV_VAR
 from torchbasics.training._trainer import History, Metric, NonFiniteLossError, Trainer
 
@@ -42,6 +46,7 @@ __all__ = [
     "Metric",
     "ModelCheckpoint",
     "NonFiniteLossError",
+    "OptunaPruning",
     "TensorBoardLogger",
     "Trainer",
     "load_checkpoint",
