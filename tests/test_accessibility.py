@@ -30,10 +30,10 @@ from typing import Any
 
 import pytest
 from docs_model import LANGS, pages
+from page_weight import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
 
@@ -126,15 +126,7 @@ class Browser:
 @pytest.fixture(scope="module")
 def browser(base_url: str) -> Iterator[Browser]:
     with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox", "--headless", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run",
-            ],
-        )
+        chromium = launch(p)
         contexts = {}
         for scheme in SCHEMES:
             context = chromium.new_context(

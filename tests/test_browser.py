@@ -21,10 +21,10 @@ import pytest
 import torch
 
 from docs_model import LANGS, NAV, pages
+from page_weight import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 if shutil.which(CHROMIUM) is None:  # pragma: no cover - CI installs it
@@ -38,15 +38,7 @@ if shutil.which(CHROMIUM) is None:  # pragma: no cover - CI installs it
 @pytest.fixture(scope="module")
 def page(base_url: str) -> Iterator[object]:
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox", "--headless", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run",
-            ],
-        )
+        browser = launch(p)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         # Only the site itself may be loaded: any other host fails the test.
         outside: list[str] = []

@@ -24,20 +24,17 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import sys
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from coursebuild.figures import FIGURE_DIR
 from docs_model import LANGS, pages
 from tutorial_runs import PublishedTutorial, published_tutorials
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import page_weight  # noqa: E402  (benchmarks/ is not a package)
+import page_weight  # benchmarks/ is on sys.path (conftest.py)
 
 pytestmark = pytest.mark.site
 
