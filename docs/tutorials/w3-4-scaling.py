@@ -221,8 +221,8 @@ plt.show()
 
 # %% [markdown]
 # 두 곡선이 겹칩니다. 데이터 병렬은 학습 결과를 바꾸지 않고 한 걸음의 계산을
-# 나눌 뿐입니다. 프로세스 하나로 한 같은 학습은 위 출력처럼 몇 초도 걸리지 않으므로,
-# `torchrun`의 시간은 대부분 프로세스 셋(실행기와 학습 프로세스 둘)이 시작해
+# 나눌 뿐입니다. 위 출력에서 프로세스 하나로 한 같은 학습은 `torchrun`보다 훨씬 짧게
+# 걸렸으므로, `torchrun`의 시간은 대부분 프로세스 셋(실행기와 학습 프로세스 둘)이 시작해
 # `torch`를 불러오는 시간입니다. 이렇게 작은 모델에서는
 # 통신과 시작 비용이 계산보다 크므로 DDP가 빠르지 않습니다. DDP는 한 걸음의 계산이
 # 통신보다 훨씬 큰, 큰 모델과 GPU에서 이득입니다. 컴퓨터를 여러 대 쓰면
@@ -446,7 +446,7 @@ ax_space.set_yscale("log", base=2)
 ax_space.set_xlabel("lr")
 ax_space.set_ylabel("hidden")
 ax_space.set_title("Trials (number): complete by final val_loss, pruned hollow")
-ax_space.legend(loc="lower left", fontsize=8)
+ax_space.legend(loc="center left", fontsize=8)
 fig.colorbar(points, ax=ax_space, label="final val_loss (complete trials)")
 fig.tight_layout()
 plt.show()
