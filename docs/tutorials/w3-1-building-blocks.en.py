@@ -171,12 +171,17 @@ plt.show()
 # ## Counting dying ReLUs
 #
 # The network of [the lecture](../lectures/w3-1-building-blocks.md#dead-relus)
-# (hidden layers of 64 and 64) is trained for 100 steps at several learning
-# rates, and after every step the share of dead units among the 128 units of
-# the two hidden layers is measured. A unit is dead when the input of its
-# activation function is 0 or less on all 512 samples. At the largest
-# learning rate the network is also trained with LeakyReLU; a "dead" LeakyReLU
-# unit only has negative inputs, it still gets gradients.
+# (hidden layers of 64 and 64) is trained for 100 steps with learning rates
+# 0.5, 2 and 8, and after every step the dead units of both hidden layers are
+# counted. A unit is dead when the input of its activation function is 0 or
+# less on all 512 samples. At the largest learning rate the network is also
+# trained with LeakyReLU; a "dead" LeakyReLU unit only has negative inputs, it
+# still gets gradients.
+#
+# The two hidden layers differ. The first layer's input is the data itself, so
+# once a dead unit's weights stop changing, it stays dead for good. The input
+# of a second-layer unit is the first layer's output: its own weights stay put,
+# but it can come back to life when the first layer changes.
 
 # %%
 def pre_activations(model, X):
@@ -191,9 +196,9 @@ def pre_activations(model, X):
     return found
 
 
-def dead_share(model, X):
-    units = torch.cat([(h <= 0).all(dim=0) for h in pre_activations(model, X)])
-    return units.float().mean().item()
+def dead_per_layer(model, X):
+    """How many units of each hidden layer have a non-positive input on every sample."""
+    return [int((h <= 0).all(dim=0).sum()) for h in pre_activations(model, X)]
 
 
 def dying_run(lr, activation, steps=100):
@@ -201,48 +206,55 @@ def dying_run(lr, activation, steps=100):
     model = nn.Sequential(nn.Linear(2, 64), activation(), nn.Linear(64, 64),
                           activation(), nn.Linear(64, 1))
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    shares, losses = [dead_share(model, X_moons)], []
+    counts, losses = [dead_per_layer(model, X_moons)], []
     for _ in range(steps):
         optimizer.zero_grad()
         loss = nn.BCEWithLogitsLoss()(model(X_moons), y_moons)
         loss.backward()
         optimizer.step()
-        shares.append(dead_share(model, X_moons))
+        counts.append(dead_per_layer(model, X_moons))
         losses.append(loss.item())
     with torch.no_grad():
         accuracy = ((model(X_moons) > 0).float() == y_moons).float().mean().item()
-    return shares, losses, accuracy
+    return torch.tensor(counts), losses, accuracy
 
 
-runs = {f"ReLU, lr={lr}": dying_run(lr, nn.ReLU) for lr in (0.1, 1.0, 10.0, 50.0)}
-runs["LeakyReLU, lr=50.0"] = dying_run(50.0, nn.LeakyReLU)
-for name, (shares, losses, accuracy) in runs.items():
-    print(f"{name:<19} dead at the end {shares[-1]:5.1%}   "
-          f"final loss {losses[-1]:7.3f}   training accuracy {accuracy:.3f}")
+runs = {f"ReLU, lr={lr}": dying_run(lr, nn.ReLU) for lr in (0.5, 2.0, 8.0)}
+runs["LeakyReLU, lr=8.0"] = dying_run(8.0, nn.LeakyReLU)
+for name, (counts, losses, accuracy) in runs.items():
+    first = counts[:, 0]
+    never_revived = bool((first[1:] >= first[:-1]).all())
+    print(f"{name:<18} dead after 100 steps: layer 1 {int(counts[-1, 0]):2d}/64,"
+          f" layer 2 {int(counts[-1, 1]):2d}/64   layer 1 never decreased: {never_revived!s:5}"
+          f"   final loss {losses[-1]:.3f}   accuracy {accuracy:.3f}")
 
-fig, (ax_dead, ax_loss) = plt.subplots(1, 2, figsize=(11, 3.6))
-for name, (shares, losses, _) in runs.items():
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+for name, (counts, losses, _) in runs.items():
     style = "--" if name.startswith("Leaky") else "-"
-    ax_dead.plot(shares, style, label=name)
-    ax_loss.plot(losses, style, label=name)
-ax_dead.set_xlabel("step")
-ax_dead.set_ylabel("share of hidden units that are dead")
-ax_dead.set_title("Dead units during training")
-ax_loss.set_xlabel("step")
-ax_loss.set_ylabel("training loss (BCE)")
-ax_loss.set_yscale("log")
-ax_loss.set_title("Training loss")
-ax_loss.legend(fontsize=8)
+    axes[0].plot(counts[:, 0], style, label=name)
+    axes[1].plot(counts[:, 1], style, label=name)
+    axes[2].plot(losses, style, label=name)
+for ax, title in zip(axes[:2], ["hidden layer 1", "hidden layer 2"]):
+    ax.set_xlabel("step")
+    ax.set_ylabel("dead units (of 64)")
+    ax.set_title(f"Dead units, {title}")
+axes[2].set_xlabel("step")
+axes[2].set_ylabel("training loss (BCE)")
+axes[2].set_title("Training loss")
+axes[2].legend(fontsize=8)
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# With a small learning rate hardly any unit dies; the larger the learning
-# rate, the more units die in the first few steps, never to come back. At the
-# same large learning rate the LeakyReLU curve moves differently: a unit on
-# the negative side still gets a gradient and can come back to the positive
-# side. A learning rate that is too large can still make the training itself
-# unstable whatever the activation, so look at the loss on the right as well.
+# At learning rate 0.5 no unit dies beyond the few that were dead from the
+# start. The larger the learning rate, the more units die in the first few
+# steps, and the number of dead units in ReLU's first layer never goes down.
+# The ReLU network at learning rate 8 loses even all the units of its second
+# layer: its output becomes a constant that ignores the input, and its loss
+# stays at the value of calling both classes half and half, `log 2 ≈ 0.693`.
+# At the same learning rate the LeakyReLU network's count of "dead" first-layer
+# units even goes down at times, and it keeps learning: units on the negative
+# side still get gradients.
 
 # %% [markdown]
 # ## A line pulled by an outlier
@@ -388,9 +400,11 @@ fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
 for ax, (name, model) in zip(axes, classifiers.items()):
     with torch.no_grad():
         pred = predict_labels(model(X_test))
-    ours = recall(pred, y_test, average=None)
+    ours = [(pred[y_test == k] == k).float().mean().item() for k in range(3)]
     theirs = recall_score(y_test.numpy(), pred.numpy(), average=None)
+    macro = recall(pred, y_test, average="macro")
     print(f"{name:<20} recall per class {[round(r, 3) for r in ours]}"
+          f"   balanced accuracy {macro:.3f}"
           f"   same as sklearn: {np.allclose(ours, theirs)}")
     plot_decision_boundary(model, X_imb, y_imb, ax=ax)
     ax.set_title(name)
@@ -466,7 +480,7 @@ plt.show()
 # To see how the initialization shows in training, a ReLU network with 10
 # hidden layers of width 64 learns the 8×8 digit images (70% for training)
 # from three initializations: `nn.Linear`'s default, He initialization, and
-# the too small $N(0, 0.01^2)$. It is trained with SGD (learning rate 0.05,
+# the too small $N(0, 0.01^2)$. It is trained with SGD (learning rate 0.01,
 # momentum 0.9) and batches of 64 for 8 epochs, and the validation accuracies
 # are compared.
 
@@ -500,7 +514,7 @@ inits = {
 histories = {}
 for name, init in inits.items():
     model = deep_relu(init)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     loader = DataLoader(train_set, batch_size=64, shuffle=True,
                         generator=torch.Generator().manual_seed(0))
     history = []
@@ -528,11 +542,12 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The network started with He initialization learns from the first epoch on,
-# the default follows later, and the one started with weights that are too
-# small, whose activations and gradients both vanish, never gets beyond the
-# level of guessing (10%). Same data, same optimizer, same structure: only the
-# initialization differed.
+# The network started with He initialization learns from the first epoch on.
+# Those started with `nn.Linear`'s default and with weights that are too small
+# lose their activations and gradients across the 10 layers and, for 8 epochs,
+# never get beyond the level of guessing (10%). Same data, same optimizer,
+# same structure: only the initialization differed. A network of a few layers
+# trains well enough from the default, so this difference is made by depth.
 
 # %% [markdown]
 # ## Summary

@@ -162,10 +162,14 @@ plt.show()
 # ## 죽어 가는 ReLU 세기
 #
 # [강의](../lectures/w3-1-building-blocks.md#dead-relus)의 신경망(은닉층 64, 64)을
-# 학습률을 바꿔 가며 100걸음씩 학습하고, 걸음마다 두 은닉층의 유닛 128개 가운데
-# 죽은 유닛의 비율을 잽니다. 유닛이 죽었다는 것은 활성화 함수의 입력이 512개 샘플
-# 모두에서 0 이하라는 뜻입니다. 가장 큰 학습률에서는 LeakyReLU로도 학습해 비교합니다.
-# LeakyReLU의 "죽은" 유닛은 입력이 모두 음수일 뿐, 기울기는 받습니다.
+# 학습률 0.5, 2, 8로 100걸음씩 학습하고, 걸음마다 두 은닉층에서 죽은 유닛의 수를
+# 셉니다. 유닛이 죽었다는 것은 활성화 함수의 입력이 512개 샘플 모두에서 0 이하라는
+# 뜻입니다. 가장 큰 학습률에서는 LeakyReLU로도 학습해 비교합니다. LeakyReLU의
+# "죽은" 유닛은 입력이 모두 음수일 뿐, 기울기는 받습니다.
+#
+# 첫 은닉층과 둘째 은닉층은 다릅니다. 첫 층의 입력은 데이터 그대로이므로, 죽은 유닛의
+# 가중치가 더는 바뀌지 않으면 그 유닛은 영영 죽은 채입니다. 둘째 층 유닛의 입력은 첫
+# 층의 출력이어서, 자기 가중치는 그대로여도 첫 층이 바뀌면 다시 살아날 수 있습니다.
 
 # %%
 def pre_activations(model, X):
@@ -180,9 +184,9 @@ def pre_activations(model, X):
     return found
 
 
-def dead_share(model, X):
-    units = torch.cat([(h <= 0).all(dim=0) for h in pre_activations(model, X)])
-    return units.float().mean().item()
+def dead_per_layer(model, X):
+    """How many units of each hidden layer have a non-positive input on every sample."""
+    return [int((h <= 0).all(dim=0).sum()) for h in pre_activations(model, X)]
 
 
 def dying_run(lr, activation, steps=100):
@@ -190,47 +194,52 @@ def dying_run(lr, activation, steps=100):
     model = nn.Sequential(nn.Linear(2, 64), activation(), nn.Linear(64, 64),
                           activation(), nn.Linear(64, 1))
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    shares, losses = [dead_share(model, X_moons)], []
+    counts, losses = [dead_per_layer(model, X_moons)], []
     for _ in range(steps):
         optimizer.zero_grad()
         loss = nn.BCEWithLogitsLoss()(model(X_moons), y_moons)
         loss.backward()
         optimizer.step()
-        shares.append(dead_share(model, X_moons))
+        counts.append(dead_per_layer(model, X_moons))
         losses.append(loss.item())
     with torch.no_grad():
         accuracy = ((model(X_moons) > 0).float() == y_moons).float().mean().item()
-    return shares, losses, accuracy
+    return torch.tensor(counts), losses, accuracy
 
 
-runs = {f"ReLU, lr={lr}": dying_run(lr, nn.ReLU) for lr in (0.1, 1.0, 10.0, 50.0)}
-runs["LeakyReLU, lr=50.0"] = dying_run(50.0, nn.LeakyReLU)
-for name, (shares, losses, accuracy) in runs.items():
-    print(f"{name:<19} dead at the end {shares[-1]:5.1%}   "
-          f"final loss {losses[-1]:7.3f}   training accuracy {accuracy:.3f}")
+runs = {f"ReLU, lr={lr}": dying_run(lr, nn.ReLU) for lr in (0.5, 2.0, 8.0)}
+runs["LeakyReLU, lr=8.0"] = dying_run(8.0, nn.LeakyReLU)
+for name, (counts, losses, accuracy) in runs.items():
+    first = counts[:, 0]
+    never_revived = bool((first[1:] >= first[:-1]).all())
+    print(f"{name:<18} dead after 100 steps: layer 1 {int(counts[-1, 0]):2d}/64,"
+          f" layer 2 {int(counts[-1, 1]):2d}/64   layer 1 never decreased: {never_revived!s:5}"
+          f"   final loss {losses[-1]:.3f}   accuracy {accuracy:.3f}")
 
-fig, (ax_dead, ax_loss) = plt.subplots(1, 2, figsize=(11, 3.6))
-for name, (shares, losses, _) in runs.items():
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+for name, (counts, losses, _) in runs.items():
     style = "--" if name.startswith("Leaky") else "-"
-    ax_dead.plot(shares, style, label=name)
-    ax_loss.plot(losses, style, label=name)
-ax_dead.set_xlabel("step")
-ax_dead.set_ylabel("share of hidden units that are dead")
-ax_dead.set_title("Dead units during training")
-ax_loss.set_xlabel("step")
-ax_loss.set_ylabel("training loss (BCE)")
-ax_loss.set_yscale("log")
-ax_loss.set_title("Training loss")
-ax_loss.legend(fontsize=8)
+    axes[0].plot(counts[:, 0], style, label=name)
+    axes[1].plot(counts[:, 1], style, label=name)
+    axes[2].plot(losses, style, label=name)
+for ax, title in zip(axes[:2], ["hidden layer 1", "hidden layer 2"]):
+    ax.set_xlabel("step")
+    ax.set_ylabel("dead units (of 64)")
+    ax.set_title(f"Dead units, {title}")
+axes[2].set_xlabel("step")
+axes[2].set_ylabel("training loss (BCE)")
+axes[2].set_title("Training loss")
+axes[2].legend(fontsize=8)
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# 작은 학습률에서는 죽은 유닛이 거의 없고, 학습률이 커질수록 처음 몇 걸음 만에 많은
-# 유닛이 죽은 뒤 다시 살아나지 않습니다. 같은 큰 학습률에서도 LeakyReLU의 곡선은
-# 다르게 움직입니다. 음수 쪽에 머문 유닛도 기울기를 받아 다시 양수 쪽으로 돌아올 수
-# 있기 때문입니다. 다만 학습률이 너무 크면 활성화 함수를 바꿔도 학습 자체가 불안정할
-# 수 있으므로, 오른쪽의 손실도 함께 봐야 합니다.
+# 학습률 0.5에서는 처음부터 죽어 있던 몇 개 말고는 죽는 유닛이 없습니다. 학습률이
+# 커질수록 처음 몇 걸음 만에 많은 유닛이 죽고, ReLU 첫 층의 죽은 유닛 수는 한 번도
+# 줄지 않습니다. 학습률 8의 ReLU 신경망은 둘째 층 유닛까지 모두 잃어, 출력이 입력과
+# 상관없는 상수가 되고 손실은 두 클래스를 반반으로 찍는 값 `log 2 ≈ 0.693`에 머뭅니다.
+# 같은 학습률에서 LeakyReLU 신경망은 첫 층의 "죽은" 유닛 수가 줄어들기도 하고 학습을
+# 이어 갑니다. 음수 쪽에 머문 유닛도 기울기를 받기 때문입니다.
 
 # %% [markdown]
 # ## 이상치에 끌려가는 직선
@@ -370,9 +379,11 @@ fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
 for ax, (name, model) in zip(axes, classifiers.items()):
     with torch.no_grad():
         pred = predict_labels(model(X_test))
-    ours = recall(pred, y_test, average=None)
+    ours = [(pred[y_test == k] == k).float().mean().item() for k in range(3)]
     theirs = recall_score(y_test.numpy(), pred.numpy(), average=None)
+    macro = recall(pred, y_test, average="macro")
     print(f"{name:<20} recall per class {[round(r, 3) for r in ours]}"
+          f"   balanced accuracy {macro:.3f}"
           f"   same as sklearn: {np.allclose(ours, theirs)}")
     plot_decision_boundary(model, X_imb, y_imb, ax=ax)
     ax.set_title(name)
@@ -445,7 +456,7 @@ plt.show()
 # 초기화의 차이가 학습에서 어떻게 드러나는지, 8×8 숫자 이미지(학습 70%)로 폭 64인
 # 은닉층 10개의 ReLU 신경망을 세 가지 초기화로 학습해 봅니다. `nn.Linear`의
 # 기본값, He 초기화, 그리고 너무 작은 $N(0, 0.01^2)$입니다. 옵티마이저는 SGD(학습률
-# 0.05, 모멘텀 0.9), 배치 크기 64로 8 에포크를 학습하고, 검증 정확도를 비교합니다.
+# 0.01, 모멘텀 0.9), 배치 크기 64로 8 에포크를 학습하고, 검증 정확도를 비교합니다.
 
 # %%
 train_set, val_set, _ = split(load_digits(flatten=True), (0.7, 0.15, 0.15), seed=0)
@@ -477,7 +488,7 @@ inits = {
 histories = {}
 for name, init in inits.items():
     model = deep_relu(init)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     loader = DataLoader(train_set, batch_size=64, shuffle=True,
                         generator=torch.Generator().manual_seed(0))
     history = []
@@ -505,10 +516,11 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# He 초기화로 시작한 신경망은 첫 에포크부터 학습하고, 기본값은 그보다 늦게 따라오며,
-# 너무 작은 가중치로 시작한 신경망은 활성값과 기울기가 모두 사라져 우연히 맞히는
-# 수준(10%)에서 벗어나지 못합니다. 같은 데이터, 같은 옵티마이저, 같은 구조에서
-# 초기화 하나만 달랐습니다.
+# He 초기화로 시작한 신경망은 첫 에포크부터 학습합니다. `nn.Linear`의 기본값과 너무
+# 작은 가중치로 시작한 신경망은 10층을 지나며 활성값과 기울기가 모두 사라져, 8
+# 에포크 동안 우연히 맞히는 수준(10%)에서 벗어나지 못합니다. 같은 데이터, 같은
+# 옵티마이저, 같은 구조에서 초기화 하나만 달랐습니다. 층이 몇 개뿐인 신경망에서는
+# 기본값으로도 충분히 학습되므로, 이 차이는 깊이가 만드는 것입니다.
 
 # %% [markdown]
 # ## 정리
