@@ -414,8 +414,9 @@ plt.show()
 # %% [markdown]
 # With plain cross-entropy, the region of the rare class 2 (the smallest
 # cloud of points) is narrow. Class weights widen it and raise its recall.
-# The boundaries with label smoothing look like the plain ones: what smoothing
-# changes is the size of the probabilities more than where the boundaries lie.
+# The boundaries with label smoothing look like the plain ones, and the rare
+# class's region is even a little narrower: smoothing is not a tool against
+# imbalance but one that shrinks the probabilities.
 
 # %% [markdown]
 # ## Initialization and the activations of each layer
