@@ -215,9 +215,11 @@ plt.show()
 # %% [markdown]
 # Most filters in the first row are edge filters, red (positive) on one side and
 # blue (negative) on the other. They come in several directions, so each feature
-# map of the second row lights up a different edge of the digit. The third row,
-# down to 7×7, shows coarsely which kind of pattern is where rather than the
-# shape of the digit. The classifier's linear layers decide the digit from
+# map of the second row lights up a different edge of the digit. A feature map
+# that is entirely dark belongs to a filter whose output is at most 0 everywhere
+# on this digit, which the ReLU turns into zeros. The third row, down to 7×7,
+# shows coarsely which kind of pattern is where rather than the shape of the
+# digit. The classifier's linear layers decide the digit from
 # these 32 maps.
 
 # %% [markdown]
@@ -308,9 +310,11 @@ ax_norm.set_xlabel("block (1 = nearest the input)")
 ax_norm.set_ylabel("gradient norm of its first conv")
 ax_norm.set_title("Gradients at initialisation")
 ax_loss.set_xlabel("epoch")
+ax_loss.set_xticks(list(epochs))
 ax_loss.set_ylabel("training loss")
 ax_loss.set_title("32 conv layers: training loss")
 ax_acc.set_xlabel("epoch")
+ax_acc.set_xticks(list(epochs))
 ax_acc.set_ylabel("test accuracy")
 ax_acc.set_title("Test accuracy")
 for ax in (ax_norm, ax_loss, ax_acc):

@@ -206,7 +206,9 @@ plt.show()
 
 # %% [markdown]
 # 첫 줄의 필터는 대부분 한쪽이 빨강(양수), 반대쪽이 파랑(음수)인 경계 필터입니다.
-# 방향이 여러 가지여서, 둘째 줄의 특성 맵마다 숫자의 다른 가장자리가 밝습니다. 셋째
+# 방향이 여러 가지여서, 둘째 줄의 특성 맵마다 숫자의 다른 가장자리가 밝습니다. 완전히
+# 어두운 특성 맵은 이 숫자에서 그 필터의 출력이 어디서나 0 이하여서 ReLU가 모두 0으로
+# 만든 것입니다. 셋째
 # 줄은 7×7로 줄어, 숫자의 모양보다 "어느 부분에 어떤 무늬가 있는가"를 거칠게
 # 나타냅니다. 분류기의 선형 층은 이 32장을 보고 숫자를 정합니다.
 
@@ -295,9 +297,11 @@ ax_norm.set_xlabel("block (1 = nearest the input)")
 ax_norm.set_ylabel("gradient norm of its first conv")
 ax_norm.set_title("Gradients at initialisation")
 ax_loss.set_xlabel("epoch")
+ax_loss.set_xticks(list(epochs))
 ax_loss.set_ylabel("training loss")
 ax_loss.set_title("32 conv layers: training loss")
 ax_acc.set_xlabel("epoch")
+ax_acc.set_xticks(list(epochs))
 ax_acc.set_ylabel("test accuracy")
 ax_acc.set_title("Test accuracy")
 for ax in (ax_norm, ax_loss, ax_acc):
