@@ -254,7 +254,7 @@ plt.show()
 schedule_results = {}
 for name, make_scheduler in schedules.items():
     trainer = fit(lambda p: torch.optim.AdamW(p, lr=PEAK, weight_decay=0.01),
-                     epochs=EPOCHS, make_scheduler=make_scheduler)
+                  epochs=EPOCHS, make_scheduler=make_scheduler)
     schedule_results[name] = trainer.history
     print(f"{name:<17} train loss {trainer.history['train_loss'][-1]:.4f}, "
           f"validation accuracy {trainer.history['val_accuracy'][-1]:.3f}")
