@@ -439,8 +439,8 @@ print(f"steps clipped: {(grad_norms > MAX_NORM).sum()} of {len(grad_norms)}; "
       f"largest norm {grad_norms.max():.2f}, median {np.median(grad_norms):.2f}")
 
 # %% [markdown]
-# The gradient norm is largest around 30% of the run, where the one-cycle
-# learning rate peaks, and smaller in the second half as the learning rate
+# The gradient norm grows in the first part of the run, while the one-cycle
+# learning rate rises, and shrinks in the second half as the learning rate
 # comes down: long steps carry the weights to where the loss is steep.
 # Clipping acts only on the steps above the `max_norm` line, holding their
 # length to `max_norm`; in models where gradients explode, such as recurrent
