@@ -241,7 +241,7 @@ best = min(history, key=lambda h: h[2])
 print(f"best validation loss {best[2]:.2f} at step {best[0]}")
 
 # %% [markdown]
-# The validation loss falls below the bigram's within a few hundred steps, but
+# The validation loss falls below the bigram's within 100 steps, but
 # after its lowest point it rises again. The loss on the training batches keeps
 # falling: the model has started to memorize a training text of only about
 # 17,000 characters (overfitting). More steps do not improve the validation loss.
