@@ -305,7 +305,7 @@ plt.show()
 #
 # - We trained on the first 90% of the Constitution's characters and validated on the last 10%.
 #   A `TinyTransformer` and an LSTM with numbers of parameters within ±10% trained on the same
-#   batches for the same number of steps, and both reached validation losses far below the bigram
+#   batches for the same number of steps, and both reached validation losses below the bigram
 #   baseline. The same number of steps took different times.
 # - Temperature controls how sharp the distribution is, top-k its tail.
 # - Recomputing the attention weights with a hook and the lecture's formula showed each head's own
