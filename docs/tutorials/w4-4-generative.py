@@ -30,7 +30,9 @@
 #
 # 필요한 것을 불러오고 실행 환경을 출력한 다음, MNIST 표본을 시드를 준 순열로 섞어
 # 학습 4,000개와 시험 1,000개로 나눕니다. 강의의 예제와 같은 나눔입니다. 시간이
-# 얼마나 걸리는지 보도록 노트북 전체의 시계도 켭니다.
+# 얼마나 걸리는지 보도록 노트북 전체의 시계도 켭니다. 이 실습의 모델은 아주 작아서
+# 계산 스레드를 여럿 쓰면 스레드끼리 맞추는 비용이 계산보다 크므로,
+# `torch.set_num_threads(1)`로 스레드를 하나만 씁니다.
 
 # %%
 import time
@@ -49,6 +51,7 @@ from torchbasics.models import GAN, VAE, AutoEncoder, vae_loss
 from torchbasics.plotting import plot_image_grid
 
 print(environment_report())
+torch.set_num_threads(1)  # tiny models: one thread is faster than two that wait on each other
 notebook_start = time.perf_counter()
 images, labels = load_mnist_sample().tensors
 perm = torch.randperm(5000, generator=torch.Generator().manual_seed(0))
@@ -170,7 +173,7 @@ print("autoencoder codes, max per axis:", ae_codes[1].max(0).round(1))
 # %% [markdown]
 # ## 변분 오토인코더
 #
-# 같은 크기의 잠재 공간(2차원)으로 `VAE`를 10 에포크 학습하고, 에포크마다 시험
+# 같은 크기의 잠재 공간(2차원)으로 `VAE(latent_dim=2, hidden=(128,))`를 10 에포크 학습하고, 에포크마다 시험
 # 데이터의 음의 ELBO를 재구성 항과 KL 항으로 나눠 기록합니다.
 
 # %%
@@ -181,7 +184,7 @@ def vae_parts(model, x):
 
 
 torch.manual_seed(0)
-vae = VAE(latent_dim=2, hidden=(256,))
+vae = VAE(latent_dim=2, hidden=(128,))
 optimizer = torch.optim.Adam(vae.parameters(), lr=3e-3)
 vae_history = {"epoch": [], "reconstruction": [], "kl": [], "total": []}
 start = time.perf_counter()
@@ -215,8 +218,10 @@ plt.show()
 
 # %% [markdown]
 # 음의 ELBO는 $-\log p(x)$의 상한이므로, 그 선이 점선 아래에 있으면 VAE가 시험 숫자에
-# 픽셀별 모델보다 높은 확률을 준다는 뜻입니다. KL 항은 코드가 사전 분포에서 얼마나
-# 떨어져 있는지이며, 인코더가 잠재 공간을 쓰기 시작하면서 커집니다.
+# 픽셀별 모델보다 높은 확률을 준다는 뜻입니다. 첫 에포크가 끝났을 때 이미 점선
+# 근처에 이릅니다. KL 항은 코드가 사전 분포에서 얼마나 떨어져 있는지이며, 재구성 항보다
+# 훨씬 작습니다. 두 항은 서로 당깁니다. 코드를 사전 분포 쪽으로 모을수록 KL 항은 작아지지만
+# 이미지마다 코드를 구별하기 어려워져 재구성 항이 커집니다.
 #
 # 이제 새 숫자를 뽑습니다. `vae.sample(24)`는 $\mathcal{N}(0, I)$에서 코드 24개를 뽑아
 # 디코딩합니다.
@@ -278,7 +283,7 @@ plot_image_grid(torch.cat(rows), nrows=6, titles=row_titles)
 # 기록하고, 고정된 잡음 8개로 만든 샘플을 모아 둡니다.
 
 # %%
-GAN_EPOCHS = 15
+GAN_EPOCHS = 8
 torch.manual_seed(0)
 gan = GAN(latent_dim=32, hidden=(128,))
 opt_d = torch.optim.Adam(gan.discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
@@ -315,7 +320,7 @@ print(f"GAN: {GAN_EPOCHS} epochs, {len(steps_log['d_loss'])} steps "
 # 보여 줍니다.
 
 # %%
-shown = [1, 2, 3, 5, 10, GAN_EPOCHS]
+shown = [1, 2, 3, 4, 6, GAN_EPOCHS]
 plot_image_grid(torch.cat([snapshots[e - 1] for e in shown]), nrows=len(shown),
                 titles=[f"epoch {e}" if i == 0 else "" for e in shown for i in range(8)])
 
@@ -408,13 +413,22 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# (설명은 출력을 확인한 뒤 채웁니다.)
+# 진짜 시험 이미지는 열 종류에 고르게 나뉘고, 분류기도 확신합니다. 픽셀별 모델의
+# 샘플은 분류기를 헷갈리게 하는 점 구름이어서 확신이 가장 낮습니다. VAE의 샘플은 여러
+# 숫자에 퍼져 있지만 몇몇 숫자가 모자라거나 넘칩니다. 2차원 잠재 공간의 지도에서 넓은
+# 자리를 차지한 숫자가 더 자주 뽑히기 때문입니다. GAN의 샘플은 출력에서 보듯 소수의
+# 숫자에 몰리기 쉽습니다. 다만 이 짧은 학습에서 그 원인을 모드 붕괴 하나로 돌릴 수는
+# 없습니다. 샘플이 아직 숫자의 윤곽 정도여서 분류기가 비슷한 모양의 숫자 하나로
+# 판정하기도 하기 때문입니다. 학습을 길게 하면 샘플이 또렷해지며 이 몰림이 풀리기도
+# 하고, 반대로 생성자가 몇 가지 모양만 만드는 진짜 모드 붕괴로 굳기도 합니다. GAN의
+# 결과는 시드와 컴퓨터에 따라 달라지므로, 직접 실행하면 다른 숫자에 몰리는 모습을 볼
+# 수도 있습니다.
 #
 # ## 더 많은 계산이 바꾸는 것
 #
 # - MNIST 전체(6만 개)로 수십 에포크 이상 학습하면 VAE의 샘플도 GAN의 샘플도 훨씬
 #   또렷해집니다. 특히 GAN은 수천 걸음이 지나야 숫자다운 샘플을 냅니다. 여기서는
-#   15 에포크, 1,000걸음 남짓입니다.
+#   8 에포크, 504걸음입니다.
 # - 이미지에는 합성곱 신경망이 맞습니다. 합성곱 인코더·판별자와 전치 합성곱
 #   디코더·생성자(DCGAN)는 같은 파라미터 수로 더 선명한 숫자를 만듭니다.
 # - 잠재 공간을 16차원이나 32차원으로 키우면 재구성이 훨씬 좋아지고 음의 ELBO도 크게
