@@ -173,8 +173,9 @@ plt.show()
 
 # %% [markdown]
 # In PCA's plane only the 0s and 1s stand apart, and the other digits overlap in
-# the middle. In the autoencoder's latent space each digit has a region of its
-# own. But the region the codes cover is neither centred on the origin nor of
+# the middle. In the autoencoder's latent space more digits have a region of
+# their own, and those that overlap in the middle are less mixed than in PCA's:
+# two dimensions are a narrow space for ten digits. But the region the codes cover is neither centred on the origin nor of
 # any regular shape, so there is no telling where in this space to draw a code
 # from to get a digit. Look at the range of the test codes.
 
@@ -290,7 +291,10 @@ plot_image_grid(torch.cat(rows), nrows=6, titles=row_titles)
 # exposures of the two digits. In the latent-space rows every image in between
 # is a single digit shape made by the decoder, sometimes passing through another
 # digit, because the straight line crosses that digit's region of the latent
-# space.
+# space. The images at both ends are blurrier than the original digits too: a
+# 2-D latent space is narrow, so look-alike digits such as 4 and 9, or 7 and 9,
+# share the same place and already mix in their reconstructions. A larger
+# latent space does better.
 #
 # ## GAN
 #
