@@ -449,5 +449,6 @@ def environment_report() -> str:
         lines.append("cuda: not available")
     lines.append("mps: available" if _mps_available() else "mps: not available")
     threads = torch.get_num_threads()
-    lines.append(f"cpu: {os.cpu_count()} logical cores, torch uses {threads} threads")
+    plural = "" if threads == 1 else "s"
+    lines.append(f"cpu: {os.cpu_count()} logical cores, torch uses {threads} thread{plural}")
     return "\n".join(lines)
