@@ -30,7 +30,9 @@
 #
 # The first cell imports everything and prints the environment. The data is
 # the 8×8 handwritten digits that ship with scikit-learn; TensorBoard's event
-# files are read with the `EventAccumulator` of the TensorBoard package.
+# files are read with the `EventAccumulator` of the TensorBoard package. The
+# models are so small that keeping several compute threads in step costs more
+# than the computation, so `torch.set_num_threads(1)` uses one thread.
 
 # %%
 import copy
@@ -57,6 +59,8 @@ from torchbasics.training import (
 )
 
 print(environment_report())
+# The models are tiny: one thread avoids the cost of keeping threads in step.
+torch.set_num_threads(1)
 scratch_dir = tempfile.TemporaryDirectory(prefix="w3-3-")  # deleted when Python exits
 workdir = Path(scratch_dir.name)
 

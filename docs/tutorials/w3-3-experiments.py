@@ -27,7 +27,8 @@
 #
 # 필요한 것을 모두 불러오고 실행 환경을 출력합니다. 데이터는 scikit-learn에 들어 있는
 # 8×8 손글씨 숫자이고, TensorBoard의 이벤트 파일은 TensorBoard 패키지의
-# `EventAccumulator`로 읽습니다.
+# `EventAccumulator`로 읽습니다. 모델이 아주 작아서 계산 스레드를 여럿 쓰면 스레드끼리
+# 맞추는 비용이 계산보다 크므로 `torch.set_num_threads(1)`로 스레드를 하나만 씁니다.
 
 # %%
 import copy
@@ -54,6 +55,8 @@ from torchbasics.training import (
 )
 
 print(environment_report())
+# The models are tiny: one thread avoids the cost of keeping threads in step.
+torch.set_num_threads(1)
 scratch_dir = tempfile.TemporaryDirectory(prefix="w3-3-")  # deleted when Python exits
 workdir = Path(scratch_dir.name)
 
