@@ -119,9 +119,55 @@ def test_hyperband_with_tpe_prunes_some_trials_and_keeps_the_best_complete() -> 
     assert states.count(optuna.trial.TrialState.PRUNED) > 0
     best = study.best_trial
     assert best.state == optuna.trial.TrialState.COMPLETE and best.last_step == 9
-    # Pruned trials stop at a rung (1, 3 or 9 epochs): fewer epochs than 20 full trainings.
-    assert {t.last_step for t in study.trials if t.state.name == "PRUNED"} <= {1, 3, 9}
+    # Pruned trials stop at a rung before the last epoch (1 or 3; the rung at 9 is the
+    # end of training, where nothing is pruned): fewer epochs than 20 full trainings.
+    assert {t.last_step for t in study.trials if t.state.name == "PRUNED"} <= {1, 3}
+    assert all(t.last_step == 9 for t in study.trials if t.state.name == "COMPLETE")
     assert sum(t.last_step for t in study.trials) < 20 * 9
+
+
+class PruneFromStep(optuna.pruners.BasePruner):
+    """Prunes every trial once it has reported step ``first`` or later."""
+
+    def __init__(self, first: int) -> None:
+        self.first = first
+
+    def prune(self, study, trial) -> bool:
+        return trial.last_step is not None and trial.last_step >= self.first
+
+
+class StopAfter(Callback):
+    """Ends the training after ``epoch`` epochs, as EarlyStopping would."""
+
+    def __init__(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def on_epoch_end(self, trainer: Trainer) -> None:
+        trainer.should_stop = trainer.epoch >= self.epoch
+
+
+@pytest.mark.parametrize(
+    ("max_epochs", "stop_after", "state", "last_step"),
+    [
+        (4, None, "PRUNED", 3),  # epoch 3 is not the last: the pruner decides
+        (3, None, "COMPLETE", 3),  # epoch 3 is the last (max_epochs): not asked
+        (5, 3, "COMPLETE", 3),  # another callback ended the training at epoch 3
+    ],
+)
+def test_the_last_epoch_is_reported_but_never_pruned(max_epochs, stop_after, state,
+                                                     last_step) -> None:
+    def objective(trial) -> float:
+        extra = () if stop_after is None else (StopAfter(stop_after),)
+        trainer = make_trainer(trial, lr=0.1, max_epochs=max_epochs, extra=extra)
+        return trainer.fit(loader(), val_loader=loader())["val_loss"][-1]
+
+    study = optuna.create_study(pruner=PruneFromStep(3))
+    study.optimize(objective, n_trials=1)
+    (trial,) = study.trials
+    assert (trial.state.name, trial.last_step) == (state, last_step)
+    assert sorted(trial.intermediate_values) == list(range(1, last_step + 1))
+    if state == "COMPLETE":
+        assert trial.value == trial.intermediate_values[last_step]
 
 
 def test_a_fixed_trial_reruns_parameters_without_pruning() -> None:

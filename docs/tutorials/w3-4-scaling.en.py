@@ -20,10 +20,7 @@
 # two worker processes share the same search through one journal file.
 #
 # The outputs and plots on this page come from running the notebook while the
-# site was built. The DDP script sets the device to the CPU, so on any computer
-# it runs in CPU processes with the `gloo` backend; take `device="cpu"` out of
-# the script and the `Trainer` gives each process its own GPU (the GPU of its
-# local rank) and uses `nccl`. The two parts of the split model go on two
+# site was built. The two parts of the split model go on two
 # different GPUs when there are two or more, both on the GPU when there is
 # one, and both on the CPU when there is none, as on the computer that built
 # this page. The times, and the details of the search the two workers share,
@@ -76,13 +73,15 @@ sys.path.insert(0, str(workdir))  # to import the scripts written there
 # ## DDP training under torchrun
 #
 # The string below is `ddp_train.py`, the script to run under `torchrun`. It
-# trains a small MLP with the `Trainer` on the two-moons data (512 training and
+# trains a small MLP with the `Trainer` on the two half-moons data (512 training and
 # 128 validation samples) for 8 epochs, and each process saves its result under
 # the name of its rank. For DDP, the script does two things only.
 #
 # - It gives the loader a `DistributedSampler` itself. The rank and the world
 #   size come from the environment variables `torchrun` sets; run plainly, the
-#   world size is 1 and the rank 0. With this sampler in place the `Trainer`
+#   world size is 1 and the rank 0. The `Trainer` would add a sampler too, but
+#   the script reads the world size anyway to divide the batch, and it records
+#   the size of the sampler's share (`len(sampler)`). With this sampler in place the `Trainer`
 #   uses the loader as it is, and calls `set_epoch` every epoch.
 # - The batch size per process is `GLOBAL_BATCH // world_size`, so that the
 #   number of samples behind one optimizer step (32) is the same whatever the
@@ -90,7 +89,10 @@ sys.path.insert(0, str(workdir))  # to import the scripts written there
 #
 # Joining the process group, wrapping the model in `DistributedDataParallel` and
 # summing the metrics over the processes are done by the `Trainer` itself when
-# it sees `WORLD_SIZE`.
+# it sees `WORLD_SIZE`. The script sets the device to the CPU, so on any
+# computer it runs in CPU processes with the `gloo` backend; take
+# `device="cpu"` out of the script and the `Trainer` gives each process its own
+# GPU (the GPU of its local rank) and uses `nccl`.
 
 # %%
 DDP_TRAIN = '''\
@@ -113,7 +115,8 @@ GLOBAL_BATCH = 32  # samples per optimizer step, over all processes
 def main(out_dir):
     world_size = int(os.environ.get("WORLD_SIZE", "1"))  # set by torchrun
     rank = int(os.environ.get("RANK", "0"))
-    torch.manual_seed(0)  # the same initial weights in every process
+    # the same start as the one-process run below (DDP copies rank 0's weights anyway)
+    torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
     train_set = make_two_classes(512, noise=0.2, seed=0)
     val_set = make_two_classes(128, noise=0.2, seed=1)
@@ -186,10 +189,12 @@ import ddp_train  # the script written above
 
 single_dir = workdir / "single"
 single_dir.mkdir()
+start = time.perf_counter()
 ddp_train.main(single_dir)
+seconds = time.perf_counter() - start
 single = torch.load(single_dir / "rank0.pt", weights_only=True)
 print(f"one process: {single['samples']} samples per epoch, "
-      f"{single['steps']} optimizer steps")
+      f"{single['steps']} optimizer steps in {seconds:.1f} s")
 largest = max((ranks[0]["model"][name] - single["model"][name]).abs().max().item()
               for name in single["model"])
 print("DDP and one process agree to 1e-5:", largest < 1e-5)
@@ -223,9 +228,10 @@ plt.show()
 
 # %% [markdown]
 # The curves lie on top of each other: data parallelism does not change what
-# is learned, it only shares out the work of each step. The `torchrun` time
-# printed above is mostly three processes (the launcher and two trainers)
-# starting and importing `torch`. With a model this small, the communication
+# is learned, it only shares out the work of each step. The same training in
+# one process takes, as printed above, a fraction of the `torchrun` time, so
+# that time is mostly three processes (the launcher and two trainers) starting
+# and importing `torch`. With a model this small, the communication
 # and the start-up cost more than the computation, so DDP is not faster. It
 # pays off with large models on GPUs, where one step's computation is much
 # larger than its communication. With several machines, give `--nnodes` and the
@@ -291,6 +297,7 @@ def gpipe_schedule(stages, micro_batches):
     start = micro_batches + stages - 1  # the first backward slot
     for i in reversed(range(micro_batches)):
         for s in reversed(range(stages)):
+            # the last micro-batch goes back first, starting at the last stage
             back = (micro_batches - 1 - i) + (stages - 1 - s)
             work.append((s, start + back, i, "B"))
     return work
@@ -326,7 +333,7 @@ plt.show()
 # %% [markdown]
 # ## Hyperparameter search with Optuna
 #
-# On the two-moons data (256 samples each for training and validation) we choose
+# On the two half-moons data (256 samples each for training and validation) we choose
 # the learning rate `lr` and the hidden width `hidden` of an MLP. The string
 # below is the module `moons_search.py`, which holds the objective function and
 # makes the study. This notebook imports it for its own search, and in the next
@@ -420,11 +427,14 @@ print(f"best: trial {best.number}, lr={best.params['lr']:.3g}, "
 # %% [markdown]
 # The left plot below shows, for each trial, the validation loss of every
 # epoch: the values `OptunaPruning` reported with `trial.report`. The pruned
-# trials (gray) stop at rungs such as epochs 1, 3 and 9, and only the trials
-# that were not pruned (in color) reach epoch 12. The right plot shows the
-# learning rate and width each trial chose; the brighter the color, the lower
-# the last validation loss it reported. See whether, after the first 8 random
-# trials, TPE gathers its trials in the good region.
+# trials (gray) stop at rungs such as epochs 1, 3 and 9, where each was
+# compared with the trials of its bracket that had reached that epoch before
+# it, and only the trials that were not pruned (in color) reach epoch 12. The
+# right plot shows the learning rate and width each trial chose: the completed
+# trials are colored by their final validation loss (brighter is lower), and
+# the pruned ones are hollow gray circles, since their losses were measured at
+# other epochs and cannot be compared with the final ones. See whether, after
+# the first 8 random trials, TPE gathers its trials in the good region.
 
 # %%
 fig, (ax_curves, ax_space) = plt.subplots(1, 2, figsize=(11, 4))
@@ -439,11 +449,14 @@ ax_curves.set_yscale("log")
 ax_curves.set_xlabel("epoch")
 ax_curves.set_ylabel("validation loss")
 ax_curves.set_title("Learning curves (gray: pruned)")
-last = [t.intermediate_values[t.last_step] for t in study.trials]
-points = ax_space.scatter([t.params["lr"] for t in study.trials],
-                          [t.params["hidden"] for t in study.trials],
-                          c=last, cmap="viridis_r", norm="log",
-                          marker="o", edgecolors="black")
+complete = [t for t in study.trials if t.state.name == "COMPLETE"]
+pruned = [t for t in study.trials if t.state.name == "PRUNED"]
+ax_space.scatter([t.params["lr"] for t in pruned], [t.params["hidden"] for t in pruned],
+                 facecolors="none", edgecolors="gray", marker="o", label="pruned")
+points = ax_space.scatter([t.params["lr"] for t in complete],
+                          [t.params["hidden"] for t in complete],
+                          c=[t.value for t in complete], cmap="viridis_r", norm="log",
+                          marker="o", edgecolors="black", label="complete")
 for t in study.trials:
     ax_space.annotate(str(t.number), (t.params["lr"], t.params["hidden"]),
                       textcoords="offset points", xytext=(4, 4), fontsize=7)
@@ -451,8 +464,9 @@ ax_space.set_xscale("log")
 ax_space.set_yscale("log", base=2)
 ax_space.set_xlabel("lr")
 ax_space.set_ylabel("hidden")
-ax_space.set_title("Trials (number), colored by last val_loss")
-fig.colorbar(points, ax=ax_space, label="last reported val_loss")
+ax_space.set_title("Trials (number): complete by final val_loss, pruned hollow")
+ax_space.legend(loc="center left", fontsize=8)
+fig.colorbar(points, ax=ax_space, label="final val_loss (complete trials)")
 fig.tight_layout()
 plt.show()
 
@@ -464,16 +478,23 @@ plt.show()
 # `python moons_search.py JOURNAL NAME WORKER 10` twice with `subprocess.Popen`.
 # Each worker loads the study of that name, runs 10 trials and leaves its number
 # in each trial's `worker` attribute. The two workers' samplers have different
-# seeds, and each time they choose new values they read the trials of both
-# workers from the file. On several machines, put the file on a shared file
+# seeds, or both would draw the same random start-up values and try each
+# configuration twice. Each time they choose new values they read the trials of
+# both workers from the file, and so does the pruner: at a rung, a trial of
+# worker 1 is compared with worker 0's trials of the same bracket.
+# `subprocess.Popen`, unlike `subprocess.run`, does not wait for the process to
+# end, so the two workers run at the same time. The study is created before the
+# workers start so that the two do not race to create it. On several machines, put the file on a shared file
 # system or give a database URL as the storage.
 
 # %%
 journal = str(workdir / "moons.journal")
 storage = optuna.storages.JournalStorage(
     optuna.storages.journal.JournalFileBackend(journal))
-moons_search.make_study("moons-shared", storage)  # create it once, before the workers
+# create it once, before the workers, so that the two do not race to create it
+moons_search.make_study("moons-shared", storage)
 start = time.perf_counter()
+# Popen, unlike subprocess.run, does not wait: the two workers run at the same time
 workers = [subprocess.Popen([sys.executable, str(workdir / "moons_search.py"),
                              journal, "moons-shared", str(worker), "10"], env=env)
            for worker in range(2)]
@@ -528,7 +549,7 @@ plt.show()
 #   two processes ended with the same weights and the same history, and agreed,
 #   to rounding error, with training in one process on the same global batch.
 #   `DistributedSampler` and `set_epoch` give the two processes shares that do
-#   not overlap.
+#   not overlap (512 divides evenly).
 # - A model split over two devices gives the same output, and cutting the batch
 #   into micro-batches adds slots where the devices work together, which
 #   shrinks the bubble.

@@ -20,12 +20,9 @@
 # 개가 저널 파일 하나를 공유하며 나눠 합니다.
 #
 # 이 페이지의 출력과 그래프는 사이트를 빌드할 때 노트북을 실제로 실행해서 얻은
-# 결과입니다. DDP 스크립트는 장치를 CPU로 정해 두었으므로 어느 컴퓨터에서나 CPU
-# 프로세스와 `gloo` 백엔드로 돕니다. 스크립트에서 `device="cpu"`를 빼면 `Trainer`가
-# 프로세스마다 자기 GPU(지역 순위의 GPU)를 고르고 `nccl`을 씁니다. 모델 병렬의 두
-# 부분은 GPU가 둘 이상이면 서로 다른 GPU에, 하나면 둘 다 그 GPU에, 이 페이지를
-# 빌드한 컴퓨터처럼 GPU가 없으면 둘 다 CPU에 올라갑니다. 시간과, 두 워커가 함께
-# 한 탐색의 세부 결과는 실행할 때마다 달라집니다.
+# 결과입니다. 모델 병렬의 두 부분은 GPU가 둘 이상이면 서로 다른 GPU에, 하나면 둘 다
+# 그 GPU에, 이 페이지를 빌드한 컴퓨터처럼 GPU가 없으면 둘 다 CPU에 올라갑니다. 걸린
+# 시간과 두 워커가 함께 한 탐색의 세부 결과는 실행할 때마다 달라집니다.
 
 # %% [markdown]
 # ## 실행 환경 확인
@@ -33,8 +30,8 @@
 # 필요한 것을 모두 불러오고 실행 환경과 CPU 코어 수, Optuna의 버전을 출력합니다.
 # 이 노트북이 만드는 스크립트와 파일은 모두 임시 디렉터리 `workdir`에 두며, 이
 # 디렉터리는 노트북의 Python이 끝날 때 지워집니다.
-# 이 실습의 모델은 아주 작아서 계산 스레드를 여럿 쓰면 스레드끼리 맞추는 비용이
-# 계산보다 큽니다. 그래서 이 노트북은 `torch.set_num_threads(1)`로, 노트북이 띄우는
+# 이 실습의 모델은 아주 작아서 계산 스레드를 여럿 쓰면 스레드끼리 일을 나누고 서로
+# 기다리는 비용이 계산보다 큽니다. 그래서 이 노트북은 `torch.set_num_threads(1)`로, 노트북이 띄우는
 # 프로세스들은 환경 변수 `OMP_NUM_THREADS=1`로 스레드를 하나씩만 씁니다. 프로세스
 # 여러 개가 적은 코어를 두고 다투지 않게 하는 효과도 있습니다.
 
@@ -72,19 +69,24 @@ sys.path.insert(0, str(workdir))  # to import the scripts written there
 # %% [markdown]
 # ## torchrun으로 DDP 학습
 #
-# 아래 문자열이 `torchrun`으로 실행할 스크립트 `ddp_train.py`입니다. 두 달 모양
+# 아래 문자열이 `torchrun`으로 실행할 스크립트 `ddp_train.py`입니다. 두 반달
 # 데이터(학습 512개, 검증 128개)로 작은 MLP를 `Trainer`로 8 에포크 학습하고,
 # 프로세스마다 자기 순위의 이름으로 결과를 저장합니다. 스크립트는 DDP를 위해 두
 # 가지만 합니다.
 #
 # - 로더에 `DistributedSampler`를 직접 줍니다. 순위와 월드 크기는 `torchrun`이 정한
-#   환경 변수에서 읽고, 그냥 실행하면 월드 크기 1, 순위 0입니다. 이 샘플러가 있으면
-#   `Trainer`는 로더를 그대로 쓰고, 에포크마다 `set_epoch`를 부릅니다.
+#   환경 변수에서 읽고, 그냥 실행하면 월드 크기 1, 순위 0입니다. `Trainer`도 샘플러를
+#   넣어 주지만, 스크립트는 어차피 배치를 나누려고 월드 크기를 읽고, 샘플러의 몫의
+#   크기(`len(sampler)`)도 기록합니다. 이 샘플러가 있으면 `Trainer`는 로더를 그대로
+#   쓰고, 에포크마다 `set_epoch`를 부릅니다.
 # - 프로세스당 배치 크기를 `GLOBAL_BATCH // world_size`로 정해, 옵티마이저의 한
 #   걸음에 쓰이는 샘플 수(32)를 프로세스 수와 상관없이 같게 둡니다.
 #
 # 프로세스 그룹에 참여하고 모델을 `DistributedDataParallel`로 감싸고 지표를 모든
 # 프로세스에서 합치는 일은 `Trainer`가 `WORLD_SIZE`를 보고 스스로 합니다.
+# 스크립트는 장치를 CPU로 정해 두었으므로 어느 컴퓨터에서나 CPU 프로세스와 `gloo`
+# 백엔드로 돕니다. 스크립트에서 `device="cpu"`를 빼면 `Trainer`가 프로세스마다 자기
+# GPU(지역 순위의 GPU)를 고르고 `nccl`을 씁니다.
 
 # %%
 DDP_TRAIN = '''\
@@ -107,7 +109,8 @@ GLOBAL_BATCH = 32  # samples per optimizer step, over all processes
 def main(out_dir):
     world_size = int(os.environ.get("WORLD_SIZE", "1"))  # set by torchrun
     rank = int(os.environ.get("RANK", "0"))
-    torch.manual_seed(0)  # the same initial weights in every process
+    # the same start as the one-process run below (DDP copies rank 0's weights anyway)
+    torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
     train_set = make_two_classes(512, noise=0.2, seed=0)
     val_set = make_two_classes(128, noise=0.2, seed=1)
@@ -161,15 +164,15 @@ print("identical weights on both ranks:", same_weights)
 print("identical histories on both ranks:", ranks[0]["history"] == ranks[1]["history"])
 
 # %% [markdown]
-# 두 프로세스는 각자 학습 데이터의 절반인 256개를 에포크마다 16개씩 배치로 읽어
+# 두 프로세스는 각자 학습 데이터의 절반인 256개를 에포크마다 16개짜리 배치로 읽어
 # 에포크당 16걸음, 8 에포크에 128걸음을 갔습니다. 그런데도 가중치는 비트 단위로
 # 같습니다. 순위 0의 가중치로 시작했고, 걸음마다 올리듀스로 같은 평균 기울기를
 # 받았기 때문입니다. 기록(`history`)도 같습니다. `Trainer`가 손실과 정확도를 두
 # 프로세스에서 합쳐 전체 데이터의 값으로 기록하기 때문이며, 각자의 몫으로 계산한
 # 값이었다면 서로 달랐을 것입니다.
 #
-# 같은 스크립트를 `torchrun` 없이 실행하면 프로세스 하나가 데이터 전체를 배치
-# 32개씩 학습합니다. 여기서는 노트북 안에서 `main`을 불러 실행합니다. 두 프로세스의
+# 같은 스크립트를 `torchrun` 없이 실행하면 프로세스 하나가 데이터 전체를 32개짜리
+# 배치로 학습합니다. 여기서는 노트북 안에서 `main`을 불러 실행합니다. 두 프로세스의
 # 배치를 합치면 프로세스 하나의 배치와 같은 샘플이므로(`DistributedSampler`는 모든
 # 순위에서 같은 순서로 섞고 순위마다 번갈아 가져갑니다), 결과는 반올림 오차 안에서
 # 같아야 합니다.
@@ -179,10 +182,12 @@ import ddp_train  # the script written above
 
 single_dir = workdir / "single"
 single_dir.mkdir()
+start = time.perf_counter()
 ddp_train.main(single_dir)
+seconds = time.perf_counter() - start
 single = torch.load(single_dir / "rank0.pt", weights_only=True)
 print(f"one process: {single['samples']} samples per epoch, "
-      f"{single['steps']} optimizer steps")
+      f"{single['steps']} optimizer steps in {seconds:.1f} s")
 largest = max((ranks[0]["model"][name] - single["model"][name]).abs().max().item()
               for name in single["model"])
 print("DDP and one process agree to 1e-5:", largest < 1e-5)
@@ -216,8 +221,9 @@ plt.show()
 
 # %% [markdown]
 # 두 곡선이 겹칩니다. 데이터 병렬은 학습 결과를 바꾸지 않고 한 걸음의 계산을
-# 나눌 뿐입니다. 위에서 출력한 `torchrun`의 시간은 대부분 프로세스 셋(실행기와 학습
-# 프로세스 둘)이 시작해 `torch`를 불러오는 시간입니다. 이렇게 작은 모델에서는
+# 나눌 뿐입니다. 위 출력에서 프로세스 하나로 한 같은 학습은 `torchrun`보다 훨씬 짧게
+# 걸렸으므로, `torchrun`의 시간은 대부분 프로세스 셋(실행기와 학습 프로세스 둘)이 시작해
+# `torch`를 불러오는 시간입니다. 이렇게 작은 모델에서는
 # 통신과 시작 비용이 계산보다 크므로 DDP가 빠르지 않습니다. DDP는 한 걸음의 계산이
 # 통신보다 훨씬 큰, 큰 모델과 GPU에서 이득입니다. 컴퓨터를 여러 대 쓰면
 # `--standalone` 대신 `--nnodes`와 랑데부 옵션을 줍니다(강의의 [여러 대의
@@ -278,6 +284,7 @@ def gpipe_schedule(stages, micro_batches):
     start = micro_batches + stages - 1  # the first backward slot
     for i in reversed(range(micro_batches)):
         for s in reversed(range(stages)):
+            # the last micro-batch goes back first, starting at the last stage
             back = (micro_batches - 1 - i) + (stages - 1 - s)
             work.append((s, start + back, i, "B"))
     return work
@@ -313,7 +320,7 @@ plt.show()
 # %% [markdown]
 # ## Optuna로 하이퍼파라미터 탐색
 #
-# 두 달 모양 데이터(학습과 검증 256개씩)에서 MLP의 학습률 `lr`과 은닉층의 폭
+# 두 반달 데이터(학습과 검증 256개씩)에서 MLP의 학습률 `lr`과 은닉층의 폭
 # `hidden`을 고릅니다. 아래 문자열이 목적 함수와 스터디를 만드는 모듈
 # `moons_search.py`입니다. 이 노트북이 이 모듈을 불러 탐색하고, 다음 절에서는 워커
 # 프로세스들이 같은 모듈을 실행하므로, 목적 함수는 한 곳에만 있습니다.
@@ -402,10 +409,13 @@ print(f"best: trial {best.number}, lr={best.params['lr']:.3g}, "
 
 # %% [markdown]
 # 아래 왼쪽 그림은 시행마다 에포크별 검증 손실, 곧 `OptunaPruning`이 `trial.report`로
-# 알린 값입니다. 잘린 시행(회색)은 1, 3, 9 에포크 같은 가름목(rung)에서 끊겨 있고,
-# 끝까지 간 시행(색)만 12 에포크에 닿습니다. 오른쪽 그림은 시행마다 고른 학습률과
-# 폭이며, 색이 밝을수록(노랑) 마지막으로 알린 검증 손실이 낮습니다. TPE가 처음 8번의 무작위
-# 시행 뒤로 좋은 영역에 시행을 모으는지 보십시오.
+# 알린 값입니다. 잘린 시행(회색)은 1, 3, 9 에포크의 점검 지점에서 끊겨 있습니다.
+# 시행마다 그 에포크에 닿은 같은 브래킷의 앞선 시행들과 비교되어 잘린 것입니다. 끝까지
+# 간 시행(색)만 12 에포크에 닿습니다. 오른쪽 그림은 시행마다 고른 학습률과 폭입니다.
+# 끝까지 간 시행은 마지막 검증 손실로 색을 칠했고(밝을수록 낮음), 잘린 시행은 속이 빈
+# 회색 원으로 그렸습니다. 잘린 시행의 손실은 다른 에포크에서 잰 값이라 끝까지 간
+# 시행과 견줄 수 없기 때문입니다. TPE가 처음 8번의 무작위 시행 뒤로 좋은 영역에
+# 시행을 모으는지 보십시오.
 
 # %%
 fig, (ax_curves, ax_space) = plt.subplots(1, 2, figsize=(11, 4))
@@ -420,11 +430,14 @@ ax_curves.set_yscale("log")
 ax_curves.set_xlabel("epoch")
 ax_curves.set_ylabel("validation loss")
 ax_curves.set_title("Learning curves (gray: pruned)")
-last = [t.intermediate_values[t.last_step] for t in study.trials]
-points = ax_space.scatter([t.params["lr"] for t in study.trials],
-                          [t.params["hidden"] for t in study.trials],
-                          c=last, cmap="viridis_r", norm="log",
-                          marker="o", edgecolors="black")
+complete = [t for t in study.trials if t.state.name == "COMPLETE"]
+pruned = [t for t in study.trials if t.state.name == "PRUNED"]
+ax_space.scatter([t.params["lr"] for t in pruned], [t.params["hidden"] for t in pruned],
+                 facecolors="none", edgecolors="gray", marker="o", label="pruned")
+points = ax_space.scatter([t.params["lr"] for t in complete],
+                          [t.params["hidden"] for t in complete],
+                          c=[t.value for t in complete], cmap="viridis_r", norm="log",
+                          marker="o", edgecolors="black", label="complete")
 for t in study.trials:
     ax_space.annotate(str(t.number), (t.params["lr"], t.params["hidden"]),
                       textcoords="offset points", xytext=(4, 4), fontsize=7)
@@ -432,27 +445,35 @@ ax_space.set_xscale("log")
 ax_space.set_yscale("log", base=2)
 ax_space.set_xlabel("lr")
 ax_space.set_ylabel("hidden")
-ax_space.set_title("Trials (number), colored by last val_loss")
-fig.colorbar(points, ax=ax_space, label="last reported val_loss")
+ax_space.set_title("Trials (number): complete by final val_loss, pruned hollow")
+ax_space.legend(loc="center left", fontsize=8)
+fig.colorbar(points, ax=ax_space, label="final val_loss (complete trials)")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## 워커 두 개가 한 스터디를
+# ## 워커 두 개가 스터디 하나를 나눠 탐색하기
 #
 # 이제 같은 탐색을 워커 프로세스 두 개가 나눠 합니다. 노트북이 저널 파일에 스터디를
 # 먼저 만들고, `subprocess.Popen`으로 `python moons_search.py JOURNAL NAME WORKER 10`을
 # 두 번 띄웁니다. 각 워커는 같은 이름의 스터디를 불러 시행 10번을 하고, 시행마다
-# 자기 번호를 `worker` 속성에 남깁니다. 두 워커의 샘플러는 시드가 다르며, 다음 값을
-# 고를 때마다 파일에서 두 워커의 시행을 모두 읽습니다. 여러 컴퓨터라면 이 파일을
+# 자기 번호를 `worker` 속성에 남깁니다. 두 워커의 샘플러는 시드가 다릅니다. 시드가
+# 같으면 처음 무작위로 뽑는 값이 두 워커에서 똑같아, 같은 설정을 두 번씩 시험하게
+# 됩니다. 샘플러는 다음 값을 고를 때마다 파일에서 두 워커의 시행을 모두 읽고,
+# 프루너도 마찬가지여서 워커 1의 시행은 점검 지점에서 워커 0의 같은 브래킷 시행들과
+# 비교됩니다. `subprocess.run`과 달리 `Popen`은 끝날 때까지 기다리지 않으므로 두
+# 워커가 동시에 돕니다. 스터디를 워커보다 먼저 만드는 것은 두 워커가 동시에 만들려다
+# 부딪치지 않게 하려는 것입니다. 여러 컴퓨터라면 이 파일을
 # 공유 파일 시스템에 두거나 데이터베이스 주소를 저장소로 줍니다.
 
 # %%
 journal = str(workdir / "moons.journal")
 storage = optuna.storages.JournalStorage(
     optuna.storages.journal.JournalFileBackend(journal))
-moons_search.make_study("moons-shared", storage)  # create it once, before the workers
+# create it once, before the workers, so that the two do not race to create it
+moons_search.make_study("moons-shared", storage)
 start = time.perf_counter()
+# Popen, unlike subprocess.run, does not wait: the two workers run at the same time
 workers = [subprocess.Popen([sys.executable, str(workdir / "moons_search.py"),
                              journal, "moons-shared", str(worker), "10"], env=env)
            for worker in range(2)]
@@ -504,11 +525,11 @@ plt.show()
 # - `torchrun --standalone --nproc_per_node=2`로 실행한 DDP 학습에서 두 프로세스는
 #   같은 가중치와 같은 기록으로 끝났고, 전체 배치가 같은 프로세스 하나의 학습과
 #   반올림 오차 안에서 같았습니다. `DistributedSampler`와 `set_epoch`가 두
-#   프로세스에 겹치지 않는 몫을 나눠 줍니다.
+#   프로세스에 겹치지 않는 몫을 나눠 줍니다(512는 2로 나누어떨어집니다).
 # - 모델을 두 장치에 나눠도 출력은 같고, 마이크로배치로 나누면 장치들이 함께 일하는
 #   칸이 늘어 거품이 줄어듭니다.
-# - TPE와 Hyperband로 한 탐색은 `OptunaPruning` 덕분에 가망 없는 시행을 일찍 끊어
-#   에포크를 아꼈습니다.
+# - TPE와 Hyperband로 한 탐색은 `OptunaPruning` 덕분에 가망 없는 시행을 점검
+#   지점에서 일찍 끊어 에포크를 아꼈습니다.
 # - 저널 파일을 공유한 워커 두 개가 한 스터디의 시행을 나눠 했습니다. 컴퓨터를
 #   늘릴 때도 워커를 더 띄우고 같은 저장소를 주면 됩니다.
 #

@@ -31,6 +31,15 @@ class OptunaPruning(Callback):
     needs no pruning code of its own: it builds the trainer with this
     callback, calls ``fit`` and returns the final value.
 
+    After the last epoch (``max_epochs``, or an epoch after which another
+    callback such as `EarlyStopping` has set ``trainer.should_stop``) the
+    value is still reported, but the pruner is not asked: the training is
+    over, so pruning would save nothing, and the trial completes with that
+    value. (Optuna's pruners do not know the last step; a successive-halving
+    or Hyperband rung that falls on it, e.g. epoch 9 with
+    ``reduction_factor=3``, would otherwise mark a trial that trained every
+    epoch as pruned.)
+
     It runs after the other callbacks of the epoch (as `ModelCheckpoint`
     does; list it after `ModelCheckpoint` if both are used), so the epoch
     that ends in pruning is still logged by them. The value is reported as
@@ -127,7 +136,8 @@ class OptunaPruning(Callback):
     def on_epoch_end(self, trainer: Trainer) -> None:
         value = float(trainer.history[self.monitor][-1])
         self.trial.report(value, step=trainer.epoch)
-        if self.trial.should_prune():
+        last_epoch = trainer.epoch >= trainer.max_epochs or trainer.should_stop
+        if not last_epoch and self.trial.should_prune():
             self.pruned_epoch = trainer.epoch
             trainer.should_stop = True
             raise self._pruned_error(

@@ -1,0 +1,481 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lab: autoencoders, VAEs and GANs
+#
+# This lab trains the three models of lecture 4.4,
+# "[Generative models](../lectures/w4-4-generative.md)", on 5,000 MNIST digits
+# (4,000 for training, 1,000 for testing), and draws what the lecture could only
+# print as numbers. It draws the autoencoder's reconstructions and its 2-D latent
+# space next to principal component analysis, samples new digits from the VAE
+# and draws a map of its latent space and some interpolations, and shows how
+# the GAN's samples change from epoch to epoch and how its two losses swing.
+# Finally it counts the kinds of generated digits with a small classifier to
+# look for mode collapse.
+#
+# The outputs and figures on this page come from executing the notebook when
+# the site was built. The site is built on a 2-core CPU and the whole notebook
+# must finish within 20 seconds, so the models are MLPs with one hidden layer,
+# trained for a few epochs only, and the samples are blurry. The last section
+# says what more compute would change. The autoencoder's and the VAE's numbers
+# come out almost the same when run again, since the seeds are fixed, but GAN
+# training magnifies tiny differences, so another computer gives other samples
+# and other curves.
+
+# %% [markdown]
+# ## Setup
+#
+# Import what we need, print the environment, then shuffle the MNIST sample with
+# a seeded permutation and split it into 4,000 training and 1,000 test images,
+# the same split as the lecture's examples. A clock for the whole notebook
+# starts too, to see how long it takes. The models of this lab are so small
+# that several compute threads spend more time waiting on each other than
+# computing, so `torch.set_num_threads(1)` keeps a single one.
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from sklearn.decomposition import PCA
+from sklearn.neighbors import KNeighborsClassifier
+from torch import nn
+from torch.nn import functional as F
+
+from torchbasics.data import load_mnist_sample
+from torchbasics.devices import environment_report
+from torchbasics.models import GAN, VAE, AutoEncoder, vae_loss
+from torchbasics.plotting import plot_image_grid
+
+print(environment_report())
+torch.set_num_threads(1)  # tiny models: one thread is faster than two that wait on each other
+notebook_start = time.perf_counter()
+images, labels = load_mnist_sample().tensors
+perm = torch.randperm(5000, generator=torch.Generator().manual_seed(0))
+train, test = images[perm[:4000]], images[perm[4000:]]
+y_train, y_test = labels[perm[:4000]], labels[perm[4000:]]
+print("train", tuple(train.shape), "test", tuple(test.shape))
+
+# %% [markdown]
+# ## Baseline: digits drawn pixel by pixel
+#
+# As in the lecture's [first section](../lectures/w4-4-generative.md#independent-pixels),
+# each pixel's probability of ink is its mean over the training images, and an
+# image is made by drawing each pixel on its own. The top row shows real test
+# digits, the bottom row this model's samples.
+
+# %%
+pixel_p = train.mean(0).clamp(1e-3, 1 - 1e-3)  # (1, 28, 28)
+pixel_nll = F.binary_cross_entropy(pixel_p.expand_as(test), test,
+                                   reduction="sum").item() / len(test)
+print(f"independent pixels: {pixel_nll:.1f} nats per test image")
+pixel_samples = torch.bernoulli(pixel_p.expand(8, 1, 28, 28),
+                                generator=torch.Generator().manual_seed(0))
+plot_image_grid(torch.cat([test[:8], pixel_samples]), nrows=2,
+                titles=["real"] * 8 + ["pixels"] * 8)
+
+# %% [markdown]
+# The amount and place of the ink are right, but there are no strokes: this
+# model knows nothing of neighbouring pixels being ink together.
+#
+# ## Autoencoder
+#
+# Train an `AutoEncoder` with a 2-D latent space for 10 epochs, recording the
+# loss (binary cross-entropy per pixel) on the training and the test data after
+# every epoch.
+
+# %%
+def bce_per_pixel(model, x):
+    with torch.no_grad():
+        return F.binary_cross_entropy_with_logits(model(x), x).item()
+
+
+torch.manual_seed(0)
+ae = AutoEncoder(latent_dim=2, hidden=(128,))
+optimizer = torch.optim.Adam(ae.parameters(), lr=1e-2)
+ae_history = {"epoch": [], "train_loss": [], "val_loss": []}
+start = time.perf_counter()
+for epoch in range(1, 11):
+    for x in train[torch.randperm(4000)].split(100):
+        loss = F.binary_cross_entropy_with_logits(ae(x), x)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    ae_history["epoch"].append(epoch)
+    ae_history["train_loss"].append(bce_per_pixel(ae, train))
+    ae_history["val_loss"].append(bce_per_pixel(ae, test))
+print(f"autoencoder: 10 epochs in {time.perf_counter() - start:.1f} s")
+fig, ax = plt.subplots(figsize=(6, 3.2))
+ax.plot(ae_history["epoch"], ae_history["train_loss"], marker="o", label="train")
+ax.plot(ae_history["epoch"], ae_history["val_loss"], marker="o", label="test")
+ax.set_xlabel("epoch")
+ax.set_ylabel("BCE per pixel")
+ax.set_title("Autoencoder, 2-D latent space")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# Reconstruct the same test images with PCA in a latent space of the same size
+# (2) too, and compare the mean squared errors, next to a model that ignores
+# the code and always gives the mean image. In the figure, the first row holds
+# the original images, the second PCA's reconstructions and the third the
+# autoencoder's.
+
+# %%
+flat_train, flat_test = train.flatten(1).numpy(), test.flatten(1).numpy()
+pca = PCA(n_components=2).fit(flat_train)
+pca_codes = pca.transform(flat_train), pca.transform(flat_test)
+pca_recon = torch.from_numpy(pca.inverse_transform(pca_codes[1])).view_as(test)
+with torch.no_grad():
+    ae_recon = torch.sigmoid(ae(test))
+    ae_codes = ae.encode(train).numpy(), ae.encode(test).numpy()
+mse = {
+    "mean image": F.mse_loss(train.mean(0).expand_as(test), test).item(),
+    "PCA, 2 numbers": F.mse_loss(pca_recon, test).item(),
+    "autoencoder, 2 numbers": F.mse_loss(ae_recon, test).item(),
+}
+for name, value in mse.items():
+    print(f"{name:>24}: test MSE {value:.4f}")
+plot_image_grid(torch.cat([test[:8], pca_recon[:8].clamp(0, 1), ae_recon[:8]]),
+                nrows=3, titles=["original"] * 8 + ["PCA"] * 8 + ["autoencoder"] * 8)
+
+# %% [markdown]
+# Both rebuild from two numbers only and are blurry, but the autoencoder keeps
+# more of each digit's shape. Now draw both latent spaces: the codes of the
+# 1,000 test images as dots, one colour per kind of digit. Neither model has
+# ever seen a label. The titles give the accuracy of telling the kind of each
+# test digit by the majority vote of the 5 nearest training codes.
+
+# %%
+def knn_accuracy(codes):
+    knn = KNeighborsClassifier(5).fit(codes[0], y_train.numpy())
+    return knn.score(codes[1], y_test.numpy())
+
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
+for ax, (name, codes) in zip(axes, [("PCA", pca_codes), ("autoencoder", ae_codes)]):
+    points = ax.scatter(codes[1][:, 0], codes[1][:, 1], c=y_test.numpy(), cmap="tab10",
+                        s=8, vmin=-0.5, vmax=9.5)
+    ax.set_title(f"{name}: 5-NN accuracy {knn_accuracy(codes):.2f}")
+    ax.set_xlabel("z[0]")
+    ax.set_ylabel("z[1]")
+fig.colorbar(points, ax=axes, ticks=range(10), label="digit")
+plt.show()
+
+# %% [markdown]
+# In PCA's plane only the 0s and 1s stand apart, and the other digits overlap in
+# the middle. In the autoencoder's latent space more digits have a region of
+# their own, and those that overlap in the middle are less mixed than in PCA's:
+# two dimensions are a narrow space for ten digits. But the region the codes cover is neither centred on the origin nor of
+# any regular shape, so there is no telling where in this space to draw a code
+# from to get a digit. Look at the range of the test codes.
+
+# %%
+print("autoencoder codes, min per axis:", ae_codes[1].min(0).round(1))
+print("autoencoder codes, max per axis:", ae_codes[1].max(0).round(1))
+
+# %% [markdown]
+# ## Variational autoencoder
+#
+# Train a `VAE(latent_dim=2, hidden=(128,))`, with a latent space of the same
+# size (2), for 10 epochs, recording the negative ELBO on the test data after
+# every epoch, split into its reconstruction and KL terms.
+
+# %%
+def vae_parts(model, x):
+    with torch.no_grad():
+        recon, mu, logvar = model(x)
+        return vae_loss(recon, x, mu, logvar)
+
+
+torch.manual_seed(0)
+vae = VAE(latent_dim=2, hidden=(128,))
+optimizer = torch.optim.Adam(vae.parameters(), lr=3e-3)
+vae_history = {"epoch": [], "reconstruction": [], "kl": [], "total": []}
+start = time.perf_counter()
+for epoch in range(1, 11):
+    for x in train[torch.randperm(4000)].split(100):
+        recon, mu, logvar = vae(x)
+        loss = vae_loss(recon, x, mu, logvar).total
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    parts = vae_parts(vae, test)
+    vae_history["epoch"].append(epoch)
+    for key in ("reconstruction", "kl", "total"):
+        vae_history[key].append(getattr(parts, key).item())
+print(f"VAE: 10 epochs in {time.perf_counter() - start:.1f} s")
+print(f"test -ELBO {vae_history['total'][-1]:.1f} nats per image "
+      f"(reconstruction {vae_history['reconstruction'][-1]:.1f} "
+      f"+ KL {vae_history['kl'][-1]:.1f}); independent pixels: {pixel_nll:.1f}")
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
+axes[0].plot(vae_history["epoch"], vae_history["total"], marker="o", label="VAE: -ELBO")
+axes[0].axhline(pixel_nll, color="gray", linestyle="--", label="independent pixels: NLL")
+axes[0].set_ylabel("nats per test image")
+axes[0].legend()
+axes[1].plot(vae_history["epoch"], vae_history["kl"], marker="o", color="C2")
+axes[1].set_ylabel("KL term, nats per image")
+for ax in axes:
+    ax.set_xlabel("epoch")
+fig.suptitle("VAE on the test images")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The negative ELBO is an upper bound on $-\log p(x)$, so a curve below the
+# dashed line means that the VAE gives the test digits a higher probability
+# than the per-pixel model; it is near the line after the first epoch already.
+# The KL term is how far the codes are from the prior, and it is much smaller
+# than the reconstruction term. The two terms pull against each other: gathering
+# the codes towards the prior makes the KL term smaller, but the codes of
+# different images become harder to tell apart, and the reconstruction term
+# grows.
+#
+# Now draw new digits: `vae.sample(24)` draws 24 codes from $\mathcal{N}(0, I)$
+# and decodes them.
+
+# %%
+vae_samples = vae.sample(24, generator=torch.Generator().manual_seed(0))
+plot_image_grid(vae_samples, nrows=3)
+
+# %% [markdown]
+# With a 2-D latent space, the whole space fits on one map. Twelve quantiles of
+# the standard normal (from 2% to 98%) on each axis make a 12 × 12 grid of codes,
+# decoded and put side by side: the places where codes drawn from the prior
+# actually land. The digits change from one shape into another without gaps.
+
+# %%
+quantiles = torch.distributions.Normal(0.0, 1.0).icdf(torch.linspace(0.02, 0.98, 12))
+grid = torch.cartesian_prod(quantiles.flip(0), quantiles)[:, [1, 0]]  # (144, 2), rows top down
+with torch.no_grad():
+    tiles = torch.sigmoid(vae.decode(grid)).view(12, 12, 28, 28)
+mosaic = tiles.permute(0, 2, 1, 3).reshape(12 * 28, 12 * 28)
+fig, ax = plt.subplots(figsize=(6.5, 6.5))
+ax.imshow(mosaic.numpy(), cmap="gray", extent=(0, 12, 0, 12))
+ax.set_xticks(np.arange(12) + 0.5, [f"{q:.1f}" for q in quantiles.tolist()], fontsize=7)
+ax.set_yticks(np.arange(12) + 0.5, [f"{q:.1f}" for q in quantiles.tolist()], fontsize=7)
+ax.set_xlabel("z[0]")
+ax.set_ylabel("z[1]")
+ax.set_title("VAE decoder over the 2-D latent space")
+plt.show()
+
+# %% [markdown]
+# Last, interpolation. For three pairs of test digits (3 → 7, 0 → 6, 4 → 9),
+# 8 points on the straight line between their codes ($\mu$) are decoded. Below
+# each pair, for comparison, the pixels of the two images are mixed directly in
+# the same proportions.
+
+# %%
+rows, row_titles = [], []
+steps = torch.linspace(0, 1, 8).unsqueeze(1)  # (8, 1)
+for first, last in [(3, 7), (0, 6), (4, 9)]:
+    a, b = test[y_test == first][:1], test[y_test == last][:1]
+    with torch.no_grad():
+        mu_a, mu_b = vae.encode(a)[0], vae.encode(b)[0]
+        rows.append(torch.sigmoid(vae.decode((1 - steps) * mu_a + steps * mu_b)))
+    rows.append((1 - steps.view(8, 1, 1, 1)) * a + steps.view(8, 1, 1, 1) * b)
+    row_titles += [f"latent {first}->{last}"] * 8 + [f"pixels {first}->{last}"] * 8
+plot_image_grid(torch.cat(rows), nrows=6, titles=row_titles)
+
+# %% [markdown]
+# In the rows that mix pixels, the images in the middle are blurry double
+# exposures of the two digits. In the latent-space rows every image in between
+# is a single digit shape made by the decoder, sometimes passing through another
+# digit, because the straight line crosses that digit's region of the latent
+# space. The images at both ends are blurrier than the original digits too: a
+# 2-D latent space is narrow, so look-alike digits such as 4 and 9, or 7 and 9,
+# share the same place and already mix in their reconstructions. A larger
+# latent space does better.
+#
+# ## GAN
+#
+# The generator of `GAN(latent_dim=32, hidden=(128,))` is 32 → 128 → 784 and
+# its discriminator 784 → 128 → 1. The real images are moved to the generator's
+# range $[-1, 1]$ with `x * 2 - 1`. The loop is the one of the lecture's
+# [training them in turn](../lectures/w4-4-generative.md#gan-training); it
+# records both losses at every step and, after every epoch, the mean
+# probabilities the discriminator gives real and fake images, and keeps the
+# samples made from 8 fixed noise vectors.
+
+# %%
+GAN_EPOCHS = 8
+torch.manual_seed(0)
+gan = GAN(latent_dim=32, hidden=(128,))
+opt_d = torch.optim.Adam(gan.discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+opt_g = torch.optim.Adam(gan.generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+real_train = train * 2 - 1
+fixed_noise = gan.noise(8, generator=torch.Generator().manual_seed(0))
+steps_log = {"d_loss": [], "g_loss": []}
+epoch_log = {"d_real": [], "d_fake": []}
+snapshots = []
+start = time.perf_counter()
+for epoch in range(1, GAN_EPOCHS + 1):
+    for real in real_train[torch.randperm(4000)].split(64):
+        fake = gan.generator(gan.noise(len(real)))
+        d_loss = gan.discriminator_loss(real, fake)
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = gan.generator_loss(fake)
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+        steps_log["d_loss"].append(d_loss.item())
+        steps_log["g_loss"].append(g_loss.item())
+    with torch.no_grad():
+        epoch_log["d_real"].append(torch.sigmoid(gan.discriminator(real_train[:1000])).mean().item())
+        epoch_log["d_fake"].append(torch.sigmoid(gan.discriminator(gan.sample(1000))).mean().item())
+        snapshots.append((gan.generator(fixed_noise) + 1) / 2)  # back to [0, 1]
+print(f"GAN: {GAN_EPOCHS} epochs, {len(steps_log['d_loss'])} steps "
+      f"in {time.perf_counter() - start:.1f} s")
+
+# %% [markdown]
+# The samples from the same 8 noise vectors, one row per epoch (the first
+# epochs, then a few later ones). The noise is fixed, so each column shows how
+# the image made from one $z$ changes as training goes on.
+
+# %%
+shown = [1, 2, 3, 4, 6, GAN_EPOCHS]
+plot_image_grid(torch.cat([snapshots[e - 1] for e in shown]), nrows=len(shown),
+                titles=[f"epoch {e}" if i == 0 else "" for e in shown for i in range(8)])
+
+# %% [markdown]
+# Next, the course of training. On the left, both losses at every step (light)
+# and their moving averages (dark); the dotted lines are their values when the
+# discriminator cannot tell anything apart, $2\ln 2$ and $\ln 2$. On the right,
+# the mean probabilities the discriminator gives real and fake images at the end
+# of each epoch.
+
+# %%
+def moving_average(values, width=25):
+    kernel = np.ones(width) / width
+    return np.convolve(values, kernel, mode="valid")
+
+
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.6))
+for key, color in (("d_loss", "C0"), ("g_loss", "C1")):
+    axes[0].plot(steps_log[key], color=color, alpha=0.25)
+    axes[0].plot(np.arange(24, len(steps_log[key])), moving_average(steps_log[key]),
+                 color=color, label=key)
+axes[0].axhline(2 * np.log(2), color="C0", linestyle=":")
+axes[0].axhline(np.log(2), color="C1", linestyle=":")
+axes[0].set_xlabel("step")
+axes[0].set_ylabel("loss")
+axes[0].legend()
+epochs = range(1, GAN_EPOCHS + 1)
+axes[1].plot(epochs, epoch_log["d_real"], marker="o", label="D(real)")
+axes[1].plot(epochs, epoch_log["d_fake"], marker="o", label="D(fake)")
+axes[1].axhline(0.5, color="gray", linestyle=":")
+axes[1].set_ylim(0, 1)
+axes[1].set_xlabel("epoch")
+axes[1].set_ylabel("mean probability of 'real'")
+axes[1].legend()
+fig.suptitle("GAN training dynamics")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The two losses do not only go down. When one side improves, the other side's
+# target moves, so they push and pull, up and down. While the probabilities the
+# discriminator gives real and fake images stay apart instead of meeting at
+# 0.5, the discriminator is winning, as it usually is in a run this short.
+#
+# ## Mode collapse: counting the kinds of generated digits
+#
+# To count which digits the generated images are, we need a classifier to
+# judge them. Train an MLP with one hidden layer on the training data for 5
+# epochs and check its test accuracy.
+
+# %%
+torch.manual_seed(0)
+classifier = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+optimizer = torch.optim.Adam(classifier.parameters(), lr=1e-3)
+for epoch in range(5):
+    order = torch.randperm(4000)
+    for x, y in zip(train[order].split(100), y_train[order].split(100)):
+        loss = F.cross_entropy(classifier(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+with torch.no_grad():
+    accuracy = (classifier(test).argmax(1) == y_test).float().mean().item()
+print(f"classifier test accuracy: {accuracy:.3f}")
+
+# %% [markdown]
+# Now take the same number (1,000) of images from four sources and plot the
+# share of each digit the classifier predicts: real test images, VAE samples,
+# GAN samples and samples of the per-pixel model. Each title also gives how
+# sure the classifier is of its answer (the mean of its largest probability).
+# Real images come out evenly over the ten kinds. Under mode collapse, the
+# samples crowd onto a few digits and others hardly appear.
+
+# %%
+sources = {
+    "real test images": test,
+    "VAE samples": vae.sample(1000, generator=torch.Generator().manual_seed(1)),
+    "GAN samples": (gan.sample(1000, generator=torch.Generator().manual_seed(1)) + 1) / 2,
+    "independent pixels": torch.bernoulli(pixel_p.expand(1000, 1, 28, 28),
+                                          generator=torch.Generator().manual_seed(1)),
+}
+fig, axes = plt.subplots(1, 4, figsize=(14, 3), sharey=True)
+for ax, (name, batch) in zip(axes, sources.items()):
+    with torch.no_grad():
+        probs = F.softmax(classifier(batch), dim=1)
+    counts = torch.bincount(probs.argmax(1), minlength=10)
+    ax.bar(range(10), (counts / len(batch)).numpy())
+    ax.set_xticks(range(10))
+    ax.set_title(f"{name}\nconfidence {probs.max(1).values.mean():.2f}", fontsize=10)
+    ax.set_xlabel("predicted digit")
+    print(f"{name:>18}: {int((counts >= 20).sum())} digits with at least 2% of the samples, "
+          f"largest share {counts.max().item() / len(batch):.2f}")
+axes[0].set_ylabel("share of the samples")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The real test images split evenly over the ten kinds, and the classifier is
+# sure of them. The per-pixel model's samples are clouds of dots that confuse
+# the classifier, which is least sure of them. The VAE's samples spread over
+# many digits, with some too rare or too frequent: digits that take up a large
+# area of the 2-D latent map are drawn more often. The GAN's samples, as the
+# output shows, easily crowd onto a few digits. In a run this short that cannot
+# be put down to mode collapse alone, though: the samples are still little more
+# than outlines, and the classifier may call them all the one digit they
+# resemble. Longer training makes the samples sharper and sometimes undoes the
+# crowding, and sometimes hardens it into true mode collapse, a generator that
+# makes only a few shapes. GAN results change with the seed and the computer,
+# so running it yourself may show the samples crowding onto other digits.
+#
+# ## What more compute would change
+#
+# - Training on the whole of MNIST (60,000 images) for tens of epochs or more
+#   makes both the VAE's and the GAN's samples much sharper. A GAN in
+#   particular needs thousands of steps before its samples look like digits;
+#   here it had 8 epochs, 504 steps.
+# - Images call for convolutional networks: convolutional encoders and
+#   discriminators with transposed-convolution decoders and generators (DCGAN)
+#   make sharper digits with the same number of parameters.
+# - A latent space of 16 or 32 dimensions makes reconstructions much better and
+#   the negative ELBO much lower; two dimensions were chosen to draw the map.
+# - GAN swings and mode collapse are reduced with methods such as spectral
+#   normalisation or WGAN-GP, and the quality and diversity of samples are
+#   judged with metrics such as FID, computed with a large pretrained network
+#   instead of this lab's classifier.
+#
+# The time the whole notebook took:
+
+# %%
+print(f"notebook: {time.perf_counter() - notebook_start:.1f} s")
+
+# %% [markdown]
+# The explanations of each idea and the exercises are in lecture
+# [4.4 Generative models](../lectures/w4-4-generative.md).
