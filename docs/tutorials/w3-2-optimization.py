@@ -38,7 +38,6 @@
 
 # %%
 import copy
-import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -55,11 +54,11 @@ from torchbasics.metrics import accuracy
 from torchbasics.models import MLP
 from torchbasics.training import Callback, Trainer
 
+torch.set_num_threads(1)  # one thread: the build machine is shared
+threadpool_limits(1)  # the same for NumPy and SciPy (scikit-learn)
 print(environment_report())
 device = get_device()
 print(f"\nthis notebook trains on: {device}")
-torch.set_num_threads(1)  # small models: one thread is faster than two that wait
-threadpool_limits(1)  # the same for NumPy and SciPy (scikit-learn)
 
 train_set, val_set, test_set = split(load_mnist_sample(flatten=True), seed=0)
 X_train, y_train = train_set.tensors
@@ -93,15 +92,12 @@ import warnings
 from sklearn.exceptions import ConvergenceWarning
 
 MAX_ITER = 200
-cpu_start = time.process_time()
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     baseline = LogisticRegression(max_iter=MAX_ITER).fit(X_train.numpy(), y_train.numpy())
-baseline_cpu = time.process_time() - cpu_start
 baseline_acc = baseline.score(X_test.numpy(), y_test.numpy())
 print(f"LogisticRegression: test accuracy {baseline_acc:.3f}, "
       f"{baseline.n_iter_[0]} iterations, converged: {baseline.n_iter_[0] < MAX_ITER}")
-print(f"its process CPU time: {baseline_cpu:.1f} s")
 
 # %% [markdown]
 # ## 여섯 옵티마이저, 같은 시작
@@ -167,7 +163,7 @@ def smooth(values, width=20):
 fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
 for name, losses in curves.items():
     ax.plot(np.arange(len(smooth(losses))) + 20, smooth(losses), label=name)
-ax.set(xlabel="step (batch of 64)", ylabel="training loss (moving average of 20)",
+ax.set(xlabel="step (batch of 64)", ylabel="training loss (mean of the last 20)",
        yscale="log", title="Six optimizers, same model, data and seed")
 ax.legend()
 plt.show()
@@ -265,8 +261,15 @@ for name, make_scheduler in schedules.items():
 
 # %%
 class RunningMean(Callback):
+    """Records running_mean[:3] after every batch and each batch's own mean before it."""
+
     def __init__(self, bn):
-        self.bn, self.values = bn, []
+        self.bn, self.values, self.batch_means = bn, [], []
+        self.hook = bn.register_forward_pre_hook(self.record_batch_mean)
+
+    def record_batch_mean(self, module, inputs):
+        if module.training:
+            self.batch_means.append(inputs[0].detach().mean(dim=0)[:3].tolist())
 
     def on_batch_end(self, trainer, batch_index, loss):
         self.values.append(self.bn.running_mean[:3].tolist())
@@ -279,19 +282,24 @@ trainer = Trainer(bn_model, torch.optim.Adam(bn_model.parameters(), lr=1e-3),
                   nn.CrossEntropyLoss(), max_epochs=2, metrics={"accuracy": accuracy},
                   callbacks=[recorder], device=device, progress=False)
 trainer.fit(train_loader())
+recorder.hook.remove()
 bn_model.eval()
 with torch.no_grad():
     true_mean = bn_model[0](X_train.to(device)).mean(dim=0)[:3].cpu()
 
 fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
-values = np.array(recorder.values)
+values, batch_means = np.array(recorder.values), np.array(recorder.batch_means)
 for i in range(3):
     line, = ax.plot(values[:, i], label=f"running_mean[{i}]")
+    ax.plot(batch_means[:, i], lw=0.6, alpha=0.4, color=line.get_color())
     ax.axhline(true_mean[i].item(), ls="--", color=line.get_color())
 ax.set(xlabel="step", ylabel="value",
-       title="BatchNorm running mean (solid) and the training data's mean (dashed)")
+       title="Running mean (solid), batch means (thin), final weights' mean (dashed)")
 ax.legend()
 plt.show()
+steps_to_target = [int(np.argmax(np.abs(values[:, i] - true_mean[i].item()) < 0.02))
+                   for i in range(3)]
+print("first step within 0.02 of the dashed line:", steps_to_target, "of", len(values))
 
 train_mode_model = copy.deepcopy(bn_model).train()  # its buffers may change
 with torch.no_grad():
@@ -345,9 +353,14 @@ for name, (dropout, weight_decay) in configs.items():
     epochs = trainer.history["epoch"]
     ax_gap.plot(epochs, gap, label=name)
     ax_loss.plot(epochs, trainer.history["val_loss"], label=name)
+    trainer.model.eval()
+    with torch.no_grad():  # how sure the model is when it is wrong
+        probs = torch.cat([trainer.model(xb.to(device)) for xb, _ in val_loader]).softmax(1)
+    wrong = probs.argmax(dim=1).cpu() != val_set.tensors[1]
+    sure = probs.max(dim=1).values.cpu()[wrong].mean().item()
     print(f"{name:<17} train {recorder.values[-1]:.3f}  "
           f"validation {trainer.history['val_accuracy'][-1]:.3f}  gap {gap[-1]:.3f}  "
-          f"validation loss {trainer.history['val_loss'][-1]:.3f}")
+          f"validation loss {trainer.history['val_loss'][-1]:.3f}  sure when wrong {sure:.2f}")
 ax_gap.set(xlabel="epoch", ylabel="train - validation accuracy",
            title="Generalization gap (500 training digits)")
 ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title="Validation loss")
@@ -389,11 +402,12 @@ def final_setup():
 
 model, optimizer, scheduler, loader = final_setup()
 loss_fn = nn.CrossEntropyLoss()
-grad_norms = []
+grad_norms, lrs = [], []
 for epoch in range(FINAL_EPOCHS):
     model.train()
     for xb, yb in loader:
         xb, yb = xb.to(device), yb.to(device)
+        lrs.append(optimizer.param_groups[0]["lr"])
         optimizer.zero_grad()
         loss = loss_fn(model(xb), yb)
         loss.backward()
@@ -406,11 +420,18 @@ fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
 ax.plot(grad_norms, lw=0.8, label="gradient norm before clipping")
 ax.axhline(MAX_NORM, color="C3", ls="--", label=f"max_norm = {MAX_NORM}")
 ax.set(xlabel="step", ylabel="total gradient norm", yscale="log",
-       title="Gradient norms of the final run")
-ax.legend()
+       title="Gradient norms (left axis) and learning rate (right axis)")
+ax.legend(loc="upper right")
+ax_lr = ax.twinx()
+ax_lr.plot(lrs, color="gray", lw=1)
+ax_lr.set_ylabel("learning rate", color="gray")
 plt.show()
-print(f"steps clipped: {(grad_norms > MAX_NORM).sum()} of {len(grad_norms)}; "
-      f"largest norm {grad_norms.max():.2f}, median {np.median(grad_norms):.2f}")
+clipped = grad_norms > MAX_NORM
+print(f"steps clipped: {clipped.sum()} of {len(grad_norms)} ({clipped.mean():.0%}), "
+      f"{clipped[:len(grad_norms) // 2].sum()} of them in the first half; "
+      f"median norm {np.median(grad_norms):.2f}")
+print(f"largest norm {grad_norms.max():.2f} at step {grad_norms.argmax()}; "
+      f"largest learning rate at step {int(np.argmax(lrs))}")
 
 # %% [markdown]
 # 기울기의 노름은 원사이클의 학습률이 올라가는 전반부에 커지고, 학습률이 내려가는
@@ -449,9 +470,6 @@ print("validation accuracy:", round(trainer.evaluate(val_loader)["accuracy"], 3)
 mlp_acc = trainer.evaluate(test_loader)["accuracy"]
 print(f"MLP (AdamW, OneCycle, dropout, clipping): test accuracy {mlp_acc:.3f}")
 print(f"LogisticRegression (max_iter={MAX_ITER}):         test accuracy {baseline_acc:.3f}")
-total_cpu = time.process_time()
-print(f"process CPU time: {total_cpu:.1f} s, of which LogisticRegression "
-      f"{baseline_cpu:.1f} s ({baseline_cpu / total_cpu:.0%})")
 
 # %% [markdown]
 # 같은 분할의 시험 데이터에서 MLP가 로지스틱 회귀보다 높은 정확도를 냈습니다.
