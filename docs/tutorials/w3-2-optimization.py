@@ -307,7 +307,7 @@ ax.set(xlabel="step", ylabel="value",
 ax.legend()
 plt.show()
 print("running_mean[:3] at the end:", values[-1].round(3).tolist())
-print("final weights' mean:       ", true_mean.numpy().round(3).tolist())
+print("final weights' mean:       ", [round(v, 3) for v in true_mean.tolist()])
 
 train_mode_model = copy.deepcopy(bn_model).train()  # its buffers may change
 with torch.no_grad():
