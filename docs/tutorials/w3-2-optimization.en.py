@@ -37,14 +37,15 @@
 # training, 15% validation and 15% test data. Optimizers and schedules are
 # compared on validation accuracy; the test data is used once, at the end.
 #
-# The models of this notebook are small, and with several compute threads the
-# threads' waiting for each other costs more than the computing. So PyTorch
-# (`torch.set_num_threads(1)`) and NumPy and SciPy (`threadpool_limits(1)`)
-# each use a single thread.
+# PyTorch (`torch.set_num_threads(1)`) and NumPy and SciPy
+# (`threadpool_limits(1)`) each use a single thread in this notebook. The site
+# is built on a machine whose cores are shared by several jobs, and one thread
+# keeps the notebook's run time predictable. The setting comes first, so the
+# environment report shows one thread too. On your own computer, with cores to
+# spare, you can delete these two lines.
 
 # %%
 import copy
-import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -61,11 +62,11 @@ from torchbasics.metrics import accuracy
 from torchbasics.models import MLP
 from torchbasics.training import Callback, Trainer
 
+torch.set_num_threads(1)  # one thread: the build machine is shared
+threadpool_limits(1)  # the same for NumPy and SciPy (scikit-learn)
 print(environment_report())
 device = get_device()
 print(f"\nthis notebook trains on: {device}")
-torch.set_num_threads(1)  # small models: one thread is faster than two that wait
-threadpool_limits(1)  # the same for NumPy and SciPy (scikit-learn)
 
 train_set, val_set, test_set = split(load_mnist_sample(flatten=True), seed=0)
 X_train, y_train = train_set.tensors
@@ -88,12 +89,11 @@ test_loader = DataLoader(test_set, batch_size=500)
 #
 # First the baseline, scikit-learn's `LogisticRegression`, fitted on the same
 # training data and scored on the test data. Logistic regression with 784
-# features and 10 classes is solved iteratively (L-BFGS); to fit this
-# notebook's time budget, the iterations are capped at `max_iter=200`. A fit
-# that has not converged by then stops, so `converged` in the output says
-# whether it did (if not, scikit-learn's `ConvergenceWarning` is silenced). The
-# process CPU time of the fit is measured too, to compare with the whole
-# notebook's at the end.
+# features and 10 classes is solved iteratively (L-BFGS). The iterations are
+# capped at `max_iter=200`, and `converged` in the output says whether the fit
+# converged within them (if not, scikit-learn's `ConvergenceWarning` is
+# silenced). As the output shows, it converges well before, so the cap only
+# guards against a slow machine and does not change the result.
 
 # %%
 import warnings
@@ -101,15 +101,12 @@ import warnings
 from sklearn.exceptions import ConvergenceWarning
 
 MAX_ITER = 200
-cpu_start = time.process_time()
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     baseline = LogisticRegression(max_iter=MAX_ITER).fit(X_train.numpy(), y_train.numpy())
-baseline_cpu = time.process_time() - cpu_start
 baseline_acc = baseline.score(X_test.numpy(), y_test.numpy())
 print(f"LogisticRegression: test accuracy {baseline_acc:.3f}, "
       f"{baseline.n_iter_[0]} iterations, converged: {baseline.n_iter_[0] < MAX_ITER}")
-print(f"its process CPU time: {baseline_cpu:.1f} s")
 
 # %% [markdown]
 # ## Six optimizers, one start
@@ -165,8 +162,9 @@ for name, make_optimizer in optimizers.items():
           f"validation accuracy {trainer.history['val_accuracy'][-1]:.3f}")
 
 # %% [markdown]
-# A single batch's loss is noisy, so the plot shows moving averages over 20
-# steps, on a logarithmic vertical axis.
+# A single batch's loss is noisy, so at each step the plot shows the plain mean
+# of the last 20 steps; the curves therefore start at step 20. The vertical
+# axis is logarithmic.
 
 # %%
 def smooth(values, width=20):
@@ -176,16 +174,22 @@ def smooth(values, width=20):
 fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
 for name, losses in curves.items():
     ax.plot(np.arange(len(smooth(losses))) + 20, smooth(losses), label=name)
-ax.set(xlabel="step (batch of 64)", ylabel="training loss (moving average of 20)",
+ax.set(xlabel="step (batch of 64)", ylabel="training loss (mean of the last 20)",
        yscale="log", title="Six optimizers, same model, data and seed")
 ax.legend()
 plt.show()
 
 # %% [markdown]
-# At the same learning rate, adding momentum to SGD brings the curve down much
-# faster: the velocity piles up the gradients of several steps. Nesterov
-# almost coincides with momentum. Of the adaptive optimizers, RMSprop comes
-# down fastest from the first steps. The curves of Adam and AdamW lie on top
+# At the same learning rate, 0.05, adding momentum to SGD brings the curve down
+# much faster: the velocity piles up the gradients of several steps, so with
+# `μ = 0.9` the step grows to `lr / (1 - μ)`, ten times SGD's, while the
+# gradients point the same way (the lecture's
+# [momentum](../lectures/w3-2-optimization.md#momentum-and-nesterov)). "The
+# same learning rate" is a name only. Nesterov almost coincides with momentum.
+# Of the adaptive optimizers, RMSprop comes down fastest from the start: without
+# bias correction its first steps are about ten times the learning rate (the
+# lecture's [exercise 1](../lectures/w3-2-optimization.md#exercise-rmsprop)).
+# The curves of Adam and AdamW lie on top
 # of each other and look like one: at learning rate 0.001, a decay of 0.01
 # shrinks the weights by one part in 100,000 per step, which makes almost no
 # difference in 165 steps. This comparison tries one learning rate per
@@ -260,31 +264,41 @@ for name, make_scheduler in schedules.items():
           f"validation accuracy {trainer.history['val_accuracy'][-1]:.3f}")
 
 # %% [markdown]
-# Compare the validation accuracy of `constant` with the other four in the
-# output above. Schedules that lower the learning rate settle with short steps
-# in the last epoch, while `constant` keeps taking long steps around the
-# minimum to the end. The last epoch's training loss is an average over that
-# epoch and does not show all of this difference. Even within the same 3
-# epochs the schedules spend different numbers of steps at a high learning
-# rate, so which schedule is best depends on the length of the training and on
-# the learning rate.
+# In this run the four schedules that lower the learning rate towards the end
+# all reach a higher validation accuracy (0.917 to 0.931) than `constant`
+# (0.908). Yet `constant`'s last-epoch training loss (0.1447) is as low as the
+# others'. The difference lies in how well the model does on new images, not in
+# how well it fits the training data. With 750 validation images, 0.01 is 7 or
+# 8 images, and this is one seed, so read it as a tendency ("lowering the rate
+# at the end helps") rather than as a ranking. The schedules also spend
+# different numbers of steps at a high learning rate, so which is best depends
+# on the length of the training and on the learning rate.
 
 # %% [markdown]
 # ## Batch norm's running mean
 #
 # A model with `nn.BatchNorm1d(128)` after its first linear layer trains for
 # 2 epochs while a callback writes down the first three elements of
-# `running_mean` after every batch. After training, the whole training set
-# passes through in evaluation mode to get the true mean of the batch norm
-# layer's input (the first linear layer's output), drawn as dashed lines. Then
+# `running_mean` after every batch, and a forward pre-hook
+# (`register_forward_pre_hook`) writes down each batch's own mean (thin lines).
+# After training, the whole training set passes through in evaluation mode to
+# get the mean of the batch norm layer's input (the first linear layer's
+# output) under the final weights, drawn as dashed lines. Then
 # the test data is predicted in evaluation mode and in training mode, four
 # samples at a time, and the accuracies compared. The training-mode
 # prediction changes the buffers, so it uses a copy of the model.
 
 # %%
 class RunningMean(Callback):
+    """Records running_mean[:3] after every batch and each batch's own mean before it."""
+
     def __init__(self, bn):
-        self.bn, self.values = bn, []
+        self.bn, self.values, self.batch_means = bn, [], []
+        self.hook = bn.register_forward_pre_hook(self.record_batch_mean)
+
+    def record_batch_mean(self, module, inputs):
+        if module.training:
+            self.batch_means.append(inputs[0].detach().mean(dim=0)[:3].tolist())
 
     def on_batch_end(self, trainer, batch_index, loss):
         self.values.append(self.bn.running_mean[:3].tolist())
@@ -297,19 +311,23 @@ trainer = Trainer(bn_model, torch.optim.Adam(bn_model.parameters(), lr=1e-3),
                   nn.CrossEntropyLoss(), max_epochs=2, metrics={"accuracy": accuracy},
                   callbacks=[recorder], device=device, progress=False)
 trainer.fit(train_loader())
+recorder.hook.remove()
 bn_model.eval()
 with torch.no_grad():
     true_mean = bn_model[0](X_train.to(device)).mean(dim=0)[:3].cpu()
 
 fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
-values = np.array(recorder.values)
+values, batch_means = np.array(recorder.values), np.array(recorder.batch_means)
 for i in range(3):
     line, = ax.plot(values[:, i], label=f"running_mean[{i}]")
+    ax.plot(batch_means[:, i], lw=0.6, alpha=0.4, color=line.get_color())
     ax.axhline(true_mean[i].item(), ls="--", color=line.get_color())
 ax.set(xlabel="step", ylabel="value",
-       title="BatchNorm running mean (solid) and the training data's mean (dashed)")
+       title="Running mean (solid), batch means (thin), final weights' mean (dashed)")
 ax.legend()
 plt.show()
+print("running_mean[:3] at the end:", values[-1].round(3).tolist())
+print("final weights' mean:       ", [round(v, 3) for v in true_mean.tolist()])
 
 train_mode_model = copy.deepcopy(bn_model).train()  # its buffers may change
 with torch.no_grad():
@@ -320,9 +338,15 @@ print(f"eval mode (running statistics):       test accuracy {eval_acc:.3f}")
 print(f"train mode (statistics of 4 samples): test accuracy {train_mode_acc:.3f}")
 
 # %% [markdown]
-# The solid lines start at 0 and gather near the dashed ones within a few
-# dozen steps; after that they follow the dashed lines as the model's weights
-# change. Predictions in evaluation mode use these buffers, so each sample's
+# The thin lines are each batch's own mean, which drifts as training changes
+# the first layer's weights. The running mean (solid) gives each new batch a
+# weight of 0.1, so it remembers roughly the last 1/0.1 = 10 batches, and it
+# follows the thin lines smoothly, a little behind. The dashed lines are the
+# mean under the weights at the end of training, not a target during it: when a
+# solid line creeps towards its dashed line or overshoots and comes back, that
+# is the mean itself moving, not a slow buffer, and at the end the solid lines
+# sit close to the dashed ones (the two printed lines). Predictions in
+# evaluation mode use these buffers, so each sample's
 # prediction is fixed. Predicting four at a time in training mode normalises
 # with the mean and variance of those four samples, so a prediction depends
 # on the other three images in its group, and the accuracy drops.
@@ -336,7 +360,8 @@ print(f"train mode (statistics of 4 samples): test accuracy {train_mode_acc:.3f}
 # and both. The training accuracy the `Trainer` logs is measured in training
 # mode, with dropout on; to measure the gap, a callback evaluates the 500
 # training digits again in evaluation mode after every epoch
-# (`trainer.evaluate`).
+# (`trainer.evaluate`). The output's `sure when wrong` is the model's highest
+# probability averaged over the validation images it gets wrong.
 
 # %%
 small_train = TensorDataset(X_train[:500], y_train[:500])
@@ -367,9 +392,14 @@ for name, (dropout, weight_decay) in configs.items():
     epochs = trainer.history["epoch"]
     ax_gap.plot(epochs, gap, label=name)
     ax_loss.plot(epochs, trainer.history["val_loss"], label=name)
+    trainer.model.eval()
+    with torch.no_grad():  # how sure the model is when it is wrong
+        probs = torch.cat([trainer.model(xb.to(device)) for xb, _ in val_loader]).softmax(1)
+    wrong = probs.argmax(dim=1).cpu() != val_set.tensors[1]
+    sure = probs.max(dim=1).values.cpu()[wrong].mean().item()
     print(f"{name:<17} train {recorder.values[-1]:.3f}  "
           f"validation {trainer.history['val_accuracy'][-1]:.3f}  gap {gap[-1]:.3f}  "
-          f"validation loss {trainer.history['val_loss'][-1]:.3f}")
+          f"validation loss {trainer.history['val_loss'][-1]:.3f}  sure when wrong {sure:.2f}")
 ax_gap.set(xlabel="epoch", ylabel="train - validation accuracy",
            title="Generalization gap (500 training digits)")
 ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title="Validation loss")
@@ -381,14 +411,16 @@ plt.show()
 # All four models get all 500 training digits right, so the accuracy gap
 # (left) is simply how low the validation accuracy is. In this run
 # regularization narrows the accuracy gap only a little, as the output's `gap`
-# shows. The clear difference is in the validation loss (right). The
-# unregularized model's validation loss turns up again after a few epochs:
-# having got every training digit right, it keeps growing its logits until it
-# is confident even about wrong answers, the typical picture of overfitting.
-# Dropout, weight decay and the two together keep the validation loss lower,
-# as in the lecture's small example. And no regularizer makes 500 digits as
-# good as the 3,500 the earlier models trained on: there is no substitute for
-# data.
+# shows (0.133 to 0.143). The clear difference is in the validation loss
+# (right). The unregularized model's validation loss turns up again after a few
+# epochs: having got every training digit right, it keeps growing its logits
+# until it gives even its wrong validation answers a probability of 0.76 on
+# average, the typical picture of overfitting. Dropout (0.72), weight decay
+# (0.69) and the two together (0.65) curb that overconfidence and keep the
+# validation loss lower, as in the lecture's small example. And whatever the
+# regularization, the models trained on 500 digits (validation accuracy 0.857
+# to 0.867) fall short of the earlier momentum, RMSprop and Adam-family models
+# trained on 3,500 (0.891 to 0.931): there is no substitute for data.
 
 # %% [markdown]
 # ## A hand-written loop and gradient clipping
@@ -415,11 +447,12 @@ def final_setup():
 
 model, optimizer, scheduler, loader = final_setup()
 loss_fn = nn.CrossEntropyLoss()
-grad_norms = []
+grad_norms, lrs = [], []
 for epoch in range(FINAL_EPOCHS):
     model.train()
     for xb, yb in loader:
         xb, yb = xb.to(device), yb.to(device)
+        lrs.append(optimizer.param_groups[0]["lr"])
         optimizer.zero_grad()
         loss = loss_fn(model(xb), yb)
         loss.backward()
@@ -432,19 +465,31 @@ fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
 ax.plot(grad_norms, lw=0.8, label="gradient norm before clipping")
 ax.axhline(MAX_NORM, color="C3", ls="--", label=f"max_norm = {MAX_NORM}")
 ax.set(xlabel="step", ylabel="total gradient norm", yscale="log",
-       title="Gradient norms of the final run")
-ax.legend()
+       title="Gradient norms (left axis) and learning rate (right axis)")
+ax.legend(loc="upper right")
+ax_lr = ax.twinx()
+ax_lr.plot(lrs, color="gray", lw=1)
+ax_lr.set_ylabel("learning rate", color="gray")
 plt.show()
-print(f"steps clipped: {(grad_norms > MAX_NORM).sum()} of {len(grad_norms)}; "
-      f"largest norm {grad_norms.max():.2f}, median {np.median(grad_norms):.2f}")
+clipped = grad_norms > MAX_NORM
+print(f"steps clipped: {clipped.sum()} of {len(grad_norms)} ({clipped.mean():.0%}), "
+      f"{clipped[:len(grad_norms) // 2].sum()} of them in the first half; "
+      f"median norm {np.median(grad_norms):.2f}")
+print(f"largest norm {grad_norms.max():.2f} at step {grad_norms.argmax()}; "
+      f"largest learning rate at step {int(np.argmax(lrs))}")
 
 # %% [markdown]
-# The gradient norm grows in the first part of the run, while the one-cycle
-# learning rate rises, and shrinks in the second half as the learning rate
-# comes down: long steps carry the weights to where the loss is steep.
-# Clipping acts only on the steps above the `max_norm` line, holding their
-# length to `max_norm`; in models where gradients explode, such as recurrent
-# networks, that insurance saves the training.
+# In this run 109 of the 275 steps (40%) were clipped, 90 of them in the first
+# half, and the median norm, 0.87, is close to `max_norm`: with 1.0, clipping
+# is part of most of the first half of training, not a rare rescue. The norm
+# peaks at step 48 (3.95) and is already falling by step 82, where the
+# learning rate is highest; in the second half it stays mostly below 1.
+# Clipping scales a step's gradients down to norm `max_norm`; it does not set
+# the step's length. AdamW divides by `√ŝ`, so its step stays about `lr` per
+# element, and here clipping mainly lowers how much the large-gradient batches
+# weigh in `m` and `ŝ`. As insurance against exploding gradients, as in
+# recurrent networks, log what `clip_grad_norm_` returns, as here, and choose a
+# `max_norm` above the norms of a healthy run.
 #
 # The same set-up now trains once more with
 # `Trainer(..., scheduler=..., scheduler_interval="step", grad_clip=...)`.
@@ -452,9 +497,9 @@ print(f"steps clipped: {(grad_norms > MAX_NORM).sum()} of {len(grad_norms)}; "
 # must come out the same, bit for bit. This time `fit` gets no `val_loader`,
 # and validation comes after training: a `DataLoader` without a `generator`
 # of its own draws a number from the global random number generator each time
-# a pass over it starts, so validating after every epoch would shift
-# dropout's random numbers and break the bit-for-bit match with the
-# hand-written loop.
+# a pass over it starts. Validating after every epoch would advance the global
+# generator's state, and from then on dropout would switch off different units
+# than in the hand-written loop, breaking the bit-for-bit match.
 
 # %%
 model2, optimizer2, scheduler2, loader2 = final_setup()
@@ -471,18 +516,17 @@ print("validation accuracy:", round(trainer.evaluate(val_loader)["accuracy"], 3)
 # %% [markdown]
 # ## The test data: MLP and logistic regression
 #
-# With every choice made, the test data is used once. `trainer.evaluate`
-# computes in evaluation mode under `torch.no_grad()`, so this is the accuracy
-# with dropout off. The last line is logistic regression's share of the whole
-# notebook's process CPU time.
+# With every choice made, the test data is used once. The final model's
+# one-cycle schedule is not the one with the best validation accuracy
+# (cosine); it was chosen to show a per-batch schedule with a warm-up, and, as
+# seen above, the five schedules were close (validation accuracy 0.908 to
+# 0.931). `trainer.evaluate` computes in evaluation mode under
+# `torch.no_grad()`, so this is the accuracy with dropout off.
 
 # %%
 mlp_acc = trainer.evaluate(test_loader)["accuracy"]
 print(f"MLP (AdamW, OneCycle, dropout, clipping): test accuracy {mlp_acc:.3f}")
 print(f"LogisticRegression (max_iter={MAX_ITER}):         test accuracy {baseline_acc:.3f}")
-total_cpu = time.process_time()
-print(f"process CPU time: {total_cpu:.1f} s, of which LogisticRegression "
-      f"{baseline_cpu:.1f} s ({baseline_cpu / total_cpu:.0%})")
 
 # %% [markdown]
 # On the test data of the same split, the MLP is more accurate than logistic

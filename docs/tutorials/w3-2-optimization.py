@@ -32,13 +32,14 @@
 # MLP에 넣습니다. `split`으로 학습 70%, 검증 15%, 시험 15%로 나눕니다. 옵티마이저와
 # 스케줄은 검증 정확도로 비교하고, 시험 데이터는 마지막에 한 번만 씁니다.
 #
-# 이 노트북의 모델은 작아서, 계산 스레드를 여럿 쓰면 스레드끼리 기다리고 맞추는
-# 비용이 계산보다 커집니다. 그래서 PyTorch(`torch.set_num_threads(1)`)와
-# NumPy·SciPy(`threadpool_limits(1)`)가 모두 스레드 하나만 씁니다.
+# 이 노트북은 PyTorch(`torch.set_num_threads(1)`)와 NumPy·SciPy(`threadpool_limits(1)`)
+# 모두 스레드 하나만 씁니다. 사이트는 여러 작업이 코어를 나눠 쓰는 컴퓨터에서
+# 빌드되므로, 스레드를 하나로 두어야 실행 시간을 예측할 수 있습니다. 이 설정을 먼저
+# 하므로 환경 보고도 스레드 하나를 보여 줍니다. 코어가 남는 자기 컴퓨터에서는 이 두
+# 줄을 지워도 됩니다.
 
 # %%
 import copy
-import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -55,11 +56,11 @@ from torchbasics.metrics import accuracy
 from torchbasics.models import MLP
 from torchbasics.training import Callback, Trainer
 
+torch.set_num_threads(1)  # one thread: the build machine is shared
+threadpool_limits(1)  # the same for NumPy and SciPy (scikit-learn)
 print(environment_report())
 device = get_device()
 print(f"\nthis notebook trains on: {device}")
-torch.set_num_threads(1)  # small models: one thread is faster than two that wait
-threadpool_limits(1)  # the same for NumPy and SciPy (scikit-learn)
 
 train_set, val_set, test_set = split(load_mnist_sample(flatten=True), seed=0)
 X_train, y_train = train_set.tensors
@@ -82,10 +83,10 @@ test_loader = DataLoader(test_set, batch_size=500)
 #
 # 먼저 비교 기준인 scikit-learn의 `LogisticRegression`을 같은 학습 데이터로 맞추고
 # 시험 정확도를 잽니다. 784개 특성, 10개 클래스의 로지스틱 회귀는 반복 계산(L-BFGS)으로
-# 푸는데, 이 노트북의 시간 예산 안에 들도록 반복을 `max_iter=200`으로 제한합니다.
-# 그 안에 수렴하지 못하면 멈추므로, 출력의 `converged`로 수렴했는지 확인합니다(멈췄다면
-# scikit-learn이 내는 `ConvergenceWarning`은 숨깁니다). 이 맞춤에 든 프로세스 CPU
-# 시간도 재서, 마지막에 노트북 전체의 CPU 시간과 비교합니다.
+# 풉니다. 반복은 `max_iter=200`까지로 두고, 출력의 `converged`로 그 안에
+# 수렴했는지 확인합니다(수렴하지 못했다면 scikit-learn이 내는 `ConvergenceWarning`은
+# 숨깁니다). 출력이 보여 주듯 그보다 훨씬 일찍 수렴하므로, 이 상한은 느린 컴퓨터에
+# 대비한 것일 뿐 결과를 바꾸지 않습니다.
 
 # %%
 import warnings
@@ -93,15 +94,12 @@ import warnings
 from sklearn.exceptions import ConvergenceWarning
 
 MAX_ITER = 200
-cpu_start = time.process_time()
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     baseline = LogisticRegression(max_iter=MAX_ITER).fit(X_train.numpy(), y_train.numpy())
-baseline_cpu = time.process_time() - cpu_start
 baseline_acc = baseline.score(X_test.numpy(), y_test.numpy())
 print(f"LogisticRegression: test accuracy {baseline_acc:.3f}, "
       f"{baseline.n_iter_[0]} iterations, converged: {baseline.n_iter_[0] < MAX_ITER}")
-print(f"its process CPU time: {baseline_cpu:.1f} s")
 
 # %% [markdown]
 # ## 여섯 옵티마이저, 같은 시작
@@ -156,8 +154,8 @@ for name, make_optimizer in optimizers.items():
           f"validation accuracy {trainer.history['val_accuracy'][-1]:.3f}")
 
 # %% [markdown]
-# 배치 하나의 손실은 잡음이 크므로 20걸음씩의 이동 평균으로 그립니다. 세로축은
-# 로그 눈금입니다.
+# 배치 하나의 손실은 잡음이 크므로 걸음마다 최근 20걸음의 단순 평균을 그립니다.
+# 그래서 곡선은 20걸음째부터 시작합니다. 세로축은 로그 눈금입니다.
 
 # %%
 def smooth(values, width=20):
@@ -167,15 +165,20 @@ def smooth(values, width=20):
 fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
 for name, losses in curves.items():
     ax.plot(np.arange(len(smooth(losses))) + 20, smooth(losses), label=name)
-ax.set(xlabel="step (batch of 64)", ylabel="training loss (moving average of 20)",
+ax.set(xlabel="step (batch of 64)", ylabel="training loss (mean of the last 20)",
        yscale="log", title="Six optimizers, same model, data and seed")
 ax.legend()
 plt.show()
 
 # %% [markdown]
-# 같은 학습률의 SGD에 모멘텀을 더하면 곡선이 훨씬 빨리 내려갑니다. 모멘텀의 속도가
-# 여러 걸음의 기울기를 쌓기 때문입니다. 네스테로프는 모멘텀과 거의 겹칩니다. 적응적
-# 옵티마이저 가운데 RMSprop은 첫 걸음부터 가장 빨리 내려갑니다. Adam과 AdamW의 곡선은
+# 같은 학습률 0.05의 SGD에 모멘텀을 더하면 곡선이 훨씬 빨리 내려갑니다. 모멘텀의
+# 속도가 여러 걸음의 기울기를 쌓기 때문에, `μ = 0.9`에서는 기울기가 같은 쪽을 가리키는
+# 동안 걸음이 `lr / (1 - μ)`, 곧 SGD의 10배까지 커집니다(강의의
+# [모멘텀](../lectures/w3-2-optimization.md#momentum-and-nesterov)). 그러니 "같은
+# 학습률"은 이름뿐입니다. 네스테로프는 모멘텀과 거의 겹칩니다. 적응적 옵티마이저
+# 가운데 RMSprop은 처음부터 가장 빨리 내려갑니다. 편향 보정이 없어 첫 걸음들이 학습률의
+# 10배쯤 되기 때문입니다(강의의
+# [연습 1](../lectures/w3-2-optimization.md#exercise-rmsprop)). Adam과 AdamW의 곡선은
 # 서로 겹쳐 하나로 보입니다. 학습률 0.001에 감쇠 0.01이면 한 걸음에 가중치를 10만분의
 # 1씩만 줄이므로, 165걸음으로는 차이가 거의 나지 않습니다. 이 비교는 옵티마이저마다
 # 학습률 하나씩만 본 것이므로 "어느 옵티마이저가 낫다"보다는 "이 학습률에서 어떻게
@@ -246,27 +249,36 @@ for name, make_scheduler in schedules.items():
           f"validation accuracy {trainer.history['val_accuracy'][-1]:.3f}")
 
 # %% [markdown]
-# 위 출력에서 `constant`의 검증 정확도를 나머지 넷과 비교해 보십시오. 학습률을 끝에서
-# 줄이는 스케줄은 마지막 에포크에 작은 걸음으로 자리를 잡지만, `constant`는 끝까지
-# 큰 걸음으로 최솟값 근처를 오갑니다. 마지막 에포크의 학습 손실은 그 에포크 동안의
-# 평균이라 이 차이를 다 보여 주지 못합니다. 같은 3 에포크 안에서도 스케줄마다 큰
-# 학습률로 보내는 걸음 수가 다르므로, 어느 스케줄이 가장 좋은지는 학습 길이와
-# 학습률에 따라 달라집니다.
+# 이 실행에서는 학습률을 끝에서 줄인 네 스케줄이 모두 `constant`(0.908)보다 검증
+# 정확도가 높았습니다(0.917~0.931). 그런데 `constant`의 마지막 에포크 학습 손실(0.1447)은
+# 다른 스케줄만큼 낮습니다. 차이는 학습 데이터를 얼마나 맞추는지가 아니라 새 이미지에서
+# 얼마나 잘하는지에 있습니다. 다만 검증 데이터가 750장이라 0.01은 7~8장 차이이고 시드도
+# 하나뿐이므로, 순위보다는 "끝에서 줄이면 낫다"는 경향으로 읽으십시오. 스케줄마다 큰
+# 학습률로 보내는 걸음 수도 다르므로, 어느 스케줄이 가장 좋은지는 학습 길이와 학습률에
+# 따라 달라집니다.
 
 # %% [markdown]
 # ## 배치 정규화의 이동 평균
 #
 # 첫 선형 층 뒤에 `nn.BatchNorm1d(128)`을 넣은 모델을 2 에포크 학습하면서, 콜백이
-# 배치마다 `running_mean`의 처음 세 원소를 적습니다. 학습이 끝난 뒤 학습 데이터
-# 전체를 평가 모드로 통과시켜 배치 정규화 층의 입력(첫 선형 층의 출력)의 실제 평균을
-# 구하고, 점선으로 함께 그립니다. 그다음 시험 데이터를 평가 모드와, 4장씩 나눈 학습
+# 배치마다 `running_mean`의 처음 세 원소를 적고, 순전파 전 훅(`register_forward_pre_hook`)이 그
+# 배치 자체의 평균도 적습니다(가는 선). 학습이 끝난 뒤 학습 데이터 전체를 평가 모드로
+# 통과시켜, 최종 가중치에서 배치 정규화 층의 입력(첫 선형 층의 출력)이 갖는 평균을
+# 구하고 점선으로 함께 그립니다. 그다음 시험 데이터를 평가 모드와, 4장씩 나눈 학습
 # 모드로 각각 예측해 정확도를 비교합니다. 학습 모드의 예측은 버퍼를 바꾸므로 모델의
 # 복사본으로 합니다.
 
 # %%
 class RunningMean(Callback):
+    """Records running_mean[:3] after every batch and each batch's own mean before it."""
+
     def __init__(self, bn):
-        self.bn, self.values = bn, []
+        self.bn, self.values, self.batch_means = bn, [], []
+        self.hook = bn.register_forward_pre_hook(self.record_batch_mean)
+
+    def record_batch_mean(self, module, inputs):
+        if module.training:
+            self.batch_means.append(inputs[0].detach().mean(dim=0)[:3].tolist())
 
     def on_batch_end(self, trainer, batch_index, loss):
         self.values.append(self.bn.running_mean[:3].tolist())
@@ -279,19 +291,23 @@ trainer = Trainer(bn_model, torch.optim.Adam(bn_model.parameters(), lr=1e-3),
                   nn.CrossEntropyLoss(), max_epochs=2, metrics={"accuracy": accuracy},
                   callbacks=[recorder], device=device, progress=False)
 trainer.fit(train_loader())
+recorder.hook.remove()
 bn_model.eval()
 with torch.no_grad():
     true_mean = bn_model[0](X_train.to(device)).mean(dim=0)[:3].cpu()
 
 fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
-values = np.array(recorder.values)
+values, batch_means = np.array(recorder.values), np.array(recorder.batch_means)
 for i in range(3):
     line, = ax.plot(values[:, i], label=f"running_mean[{i}]")
+    ax.plot(batch_means[:, i], lw=0.6, alpha=0.4, color=line.get_color())
     ax.axhline(true_mean[i].item(), ls="--", color=line.get_color())
 ax.set(xlabel="step", ylabel="value",
-       title="BatchNorm running mean (solid) and the training data's mean (dashed)")
+       title="Running mean (solid), batch means (thin), final weights' mean (dashed)")
 ax.legend()
 plt.show()
+print("running_mean[:3] at the end:", values[-1].round(3).tolist())
+print("final weights' mean:       ", [round(v, 3) for v in true_mean.tolist()])
 
 train_mode_model = copy.deepcopy(bn_model).train()  # its buffers may change
 with torch.no_grad():
@@ -302,8 +318,12 @@ print(f"eval mode (running statistics):       test accuracy {eval_acc:.3f}")
 print(f"train mode (statistics of 4 samples): test accuracy {train_mode_acc:.3f}")
 
 # %% [markdown]
-# 실선은 처음에 0에서 출발해 몇십 걸음 만에 점선 근처에 모이고, 그 뒤로는 모델의
-# 가중치가 바뀌는 만큼 점선 주위를 따라 움직입니다. 평가 모드의 예측은 이 버퍼를
+# 가는 선은 배치마다의 평균으로, 학습이 첫 층의 가중치를 바꾸는 만큼 움직입니다.
+# 실선(이동 평균)은 새 배치에 0.1의 가중치를 주므로 대략 최근 1/0.1 = 10개 배치를
+# 기억하고, 가는 선을 조금 늦게 매끄럽게 따라갑니다. 점선은 학습이 끝난 뒤의 가중치로
+# 구한 평균이라 학습 도중에는 목표가 아닙니다. 실선이 점선에 천천히 다가가거나 넘었다
+# 돌아오는 것은 버퍼가 느려서가 아니라 평균 자체가 움직이기 때문이고, 학습이 끝날
+# 때는 실선이 점선 가까이에 있습니다(출력의 두 줄). 평가 모드의 예측은 이 버퍼를
 # 쓰므로 샘플마다 하나로 정해집니다. 4장씩 학습 모드로 예측하면 네 샘플의 평균과
 # 분산으로 정규화하므로, 예측이 함께 묶인 다른 세 장에 따라 달라지고 정확도가 떨어집니다.
 
@@ -314,7 +334,8 @@ print(f"train mode (statistics of 4 samples): test accuracy {train_mode_acc:.3f}
 # 에포크 동안 학습합니다. 네 가지를 같은 시드로 비교합니다. 규제 없음, 드롭아웃 0.5,
 # AdamW의 가중치 감쇠 1.0, 둘 다입니다. `Trainer`가 기록하는 학습 정확도는 드롭아웃이 켜진
 # 학습 모드에서 잰 값이므로, 격차를 재기 위해 에포크마다 콜백이 학습 데이터 500장을
-# 평가 모드로 다시 잽니다(`trainer.evaluate`).
+# 평가 모드로 다시 잽니다(`trainer.evaluate`). 출력의 `sure when wrong`은 틀리게
+# 분류한 검증 이미지에서 모델이 준 가장 큰 확률의 평균입니다.
 
 # %%
 small_train = TensorDataset(X_train[:500], y_train[:500])
@@ -345,9 +366,14 @@ for name, (dropout, weight_decay) in configs.items():
     epochs = trainer.history["epoch"]
     ax_gap.plot(epochs, gap, label=name)
     ax_loss.plot(epochs, trainer.history["val_loss"], label=name)
+    trainer.model.eval()
+    with torch.no_grad():  # how sure the model is when it is wrong
+        probs = torch.cat([trainer.model(xb.to(device)) for xb, _ in val_loader]).softmax(1)
+    wrong = probs.argmax(dim=1).cpu() != val_set.tensors[1]
+    sure = probs.max(dim=1).values.cpu()[wrong].mean().item()
     print(f"{name:<17} train {recorder.values[-1]:.3f}  "
           f"validation {trainer.history['val_accuracy'][-1]:.3f}  gap {gap[-1]:.3f}  "
-          f"validation loss {trainer.history['val_loss'][-1]:.3f}")
+          f"validation loss {trainer.history['val_loss'][-1]:.3f}  sure when wrong {sure:.2f}")
 ax_gap.set(xlabel="epoch", ylabel="train - validation accuracy",
            title="Generalization gap (500 training digits)")
 ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title="Validation loss")
@@ -358,12 +384,14 @@ plt.show()
 # %% [markdown]
 # 네 모델 모두 학습 데이터 500장을 다 맞히므로, 정확도의 격차(왼쪽)는 곧 검증
 # 정확도가 얼마나 낮은지입니다. 이 실행에서 규제가 정확도의 격차를 줄인 정도는 출력의
-# `gap`이 보여 주듯 작습니다. 차이가 또렷한 것은 검증 손실(오른쪽)입니다. 규제 없는
-# 모델의 검증 손실은 몇 에포크 뒤부터 다시 올라갑니다. 학습 데이터를 다 맞힌 뒤에도
-# 로짓을 계속 키워 틀린 답에까지 확신을 갖게 되기 때문이며, 이것이 과적합의 전형적인
-# 모습입니다. 드롭아웃과 가중치 감쇠, 그리고 둘을 함께 쓴 모델은 검증 손실을 더 낮게
-# 지킵니다. 강의의 작은 예제와 같은 결과입니다. 그리고 어떤 규제도 500장을 3,500장으로
-# 학습한 앞의 모델들만큼 좋게 만들지는 못합니다. 데이터를 대신할 규제는 없습니다.
+# `gap`이 보여 주듯 작습니다(0.133~0.143). 차이가 또렷한 것은 검증 손실(오른쪽)입니다.
+# 규제 없는 모델의 검증 손실은 몇 에포크 뒤부터 다시 올라갑니다. 학습 데이터를 다
+# 맞힌 뒤에도 로짓을 계속 키워, 틀린 검증 답에도 평균 0.76의 확률을 줄 만큼 자신만만해지기
+# 때문이며, 이것이 과적합의 전형적인 모습입니다. 드롭아웃(0.72), 가중치 감쇠(0.69),
+# 둘 다(0.65)는 이 과신을 낮추고 검증 손실을 더 낮게 지킵니다. 강의의 작은 예제와 같은
+# 결과입니다. 그리고 어떤 규제를 써도 500장으로 학습한 모델(검증 정확도 0.857~0.867)은
+# 3,500장으로 학습한 앞의 모델들 가운데 모멘텀, RMSprop, Adam 계열(0.891~0.931)에
+# 미치지 못합니다. 데이터를 대신할 규제는 없습니다.
 
 # %% [markdown]
 # ## 손으로 쓴 루프와 기울기 클리핑
@@ -389,11 +417,12 @@ def final_setup():
 
 model, optimizer, scheduler, loader = final_setup()
 loss_fn = nn.CrossEntropyLoss()
-grad_norms = []
+grad_norms, lrs = [], []
 for epoch in range(FINAL_EPOCHS):
     model.train()
     for xb, yb in loader:
         xb, yb = xb.to(device), yb.to(device)
+        lrs.append(optimizer.param_groups[0]["lr"])
         optimizer.zero_grad()
         loss = loss_fn(model(xb), yb)
         loss.backward()
@@ -406,25 +435,37 @@ fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
 ax.plot(grad_norms, lw=0.8, label="gradient norm before clipping")
 ax.axhline(MAX_NORM, color="C3", ls="--", label=f"max_norm = {MAX_NORM}")
 ax.set(xlabel="step", ylabel="total gradient norm", yscale="log",
-       title="Gradient norms of the final run")
-ax.legend()
+       title="Gradient norms (left axis) and learning rate (right axis)")
+ax.legend(loc="upper right")
+ax_lr = ax.twinx()
+ax_lr.plot(lrs, color="gray", lw=1)
+ax_lr.set_ylabel("learning rate", color="gray")
 plt.show()
-print(f"steps clipped: {(grad_norms > MAX_NORM).sum()} of {len(grad_norms)}; "
-      f"largest norm {grad_norms.max():.2f}, median {np.median(grad_norms):.2f}")
+clipped = grad_norms > MAX_NORM
+print(f"steps clipped: {clipped.sum()} of {len(grad_norms)} ({clipped.mean():.0%}), "
+      f"{clipped[:len(grad_norms) // 2].sum()} of them in the first half; "
+      f"median norm {np.median(grad_norms):.2f}")
+print(f"largest norm {grad_norms.max():.2f} at step {grad_norms.argmax()}; "
+      f"largest learning rate at step {int(np.argmax(lrs))}")
 
 # %% [markdown]
-# 기울기의 노름은 원사이클의 학습률이 올라가는 전반부에 커지고, 학습률이 내려가는
-# 후반에는 작아집니다. 큰 걸음이 가중치를 손실이 가파른 곳으로 데려가기
-# 때문입니다. 클리핑은 `max_norm` 선 위에 있는 걸음에서만 작동하며, 그
-# 걸음의 길이를 `max_norm`으로 묶어 둡니다. 기울기 폭발이 일어나는 순환 신경망 같은
-# 모델에서는 이 보험이 학습을 살립니다.
+# 이 실행에서는 275걸음 가운데 109걸음(40%)이 잘렸고, 그 가운데 90걸음이 전반부에
+# 있습니다. 노름의 중앙값 0.87도 `max_norm`에 가깝습니다. 곧 1.0으로는 클리핑이 드문
+# 구조가 아니라 학습 전반부 대부분에서 일어나는 일입니다. 노름은 48걸음째에 가장 크고
+# (3.95), 학습률이 가장 큰 82걸음째에는 이미 줄어들기 시작해 후반에는 대부분 1 아래에
+# 머뭅니다. 클리핑은 그 걸음의 기울기를 노름이 `max_norm`이 되도록 줄일 뿐, 걸음의
+# 길이를 정하지는 않습니다. AdamW는 기울기를 `√ŝ`로 나누므로 걸음은 여전히 원소마다
+# `lr` 안팎이고, 여기서 클리핑은 주로 기울기가 큰 배치가 `m`과 `ŝ`에서 차지하는 몫을
+# 줄입니다. 순환 신경망처럼 기울기가 폭발하는 모델에서 보험으로 쓰려면, 이렇게
+# `clip_grad_norm_`이 돌려준 값을 적어 보고 정상적인 학습의 노름보다 큰 값을
+# `max_norm`으로 고르십시오.
 #
 # 같은 설정을 `Trainer(..., scheduler=..., scheduler_interval="step", grad_clip=...)`로
 # 한 번 더 학습합니다. `Trainer`가 도는 루프는 위의 손으로 쓴 루프와 같으므로, 모든
 # 가중치가 비트까지 같아야 합니다. 이번에는 `fit`에 `val_loader`를 주지 않고, 검증은
 # 학습이 끝난 뒤에 합니다. 자기 `generator`가 없는 `DataLoader`는 순회를 시작할 때마다
-# 전역 난수 생성기에서 수 하나를 뽑으므로, 에포크마다 검증하면 그만큼 드롭아웃의
-# 난수가 밀려 손으로 쓴 루프와 비트까지 같지는 않게 됩니다.
+# 전역 난수 생성기에서 수 하나를 뽑습니다. 에포크마다 검증하면 전역 난수 생성기의
+# 상태가 그만큼 더 진행되어, 그 뒤 드롭아웃이 끄는 유닛이 손으로 쓴 루프와 달라집니다.
 
 # %%
 model2, optimizer2, scheduler2, loader2 = final_setup()
@@ -441,17 +482,16 @@ print("validation accuracy:", round(trainer.evaluate(val_loader)["accuracy"], 3)
 # %% [markdown]
 # ## 시험 데이터: MLP와 로지스틱 회귀
 #
-# 모든 선택이 끝났으므로 시험 데이터를 한 번 씁니다. `trainer.evaluate`는 평가 모드와
-# `torch.no_grad()`로 계산하므로 드롭아웃이 꺼진 모델의 정확도입니다. 마지막 줄은 이
-# 노트북 전체의 프로세스 CPU 시간 가운데 로지스틱 회귀가 차지한 몫입니다.
+# 모든 선택이 끝났으므로 시험 데이터를 한 번 씁니다. 마지막 모델의 원사이클 스케줄은
+# 검증 정확도가 가장 높았던 코사인이 아니지만, 배치마다 움직이고 웜업이 들어간
+# 스케줄을 보여 주려고 골랐습니다. 위에서 본 대로 다섯 스케줄의 검증 정확도는
+# 0.908~0.931로 서로 가까웠습니다. `trainer.evaluate`는 평가 모드와 `torch.no_grad()`로 계산하므로
+# 드롭아웃이 꺼진 모델의 정확도입니다.
 
 # %%
 mlp_acc = trainer.evaluate(test_loader)["accuracy"]
 print(f"MLP (AdamW, OneCycle, dropout, clipping): test accuracy {mlp_acc:.3f}")
 print(f"LogisticRegression (max_iter={MAX_ITER}):         test accuracy {baseline_acc:.3f}")
-total_cpu = time.process_time()
-print(f"process CPU time: {total_cpu:.1f} s, of which LogisticRegression "
-      f"{baseline_cpu:.1f} s ({baseline_cpu / total_cpu:.0%})")
 
 # %% [markdown]
 # 같은 분할의 시험 데이터에서 MLP가 로지스틱 회귀보다 높은 정확도를 냈습니다.
