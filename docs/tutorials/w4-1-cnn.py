@@ -280,7 +280,7 @@ for skip in (False, True):
     print(f"skip={skip!s:5}: gradient norm of block 1 = {norms[skip][0]:.1f}, "
           f"block 1 / block 16 = {norms[skip][0] / norms[skip][-1]:.0f}x")
 
-DEEP_EPOCHS = 3
+DEEP_EPOCHS = 2
 curves = {}
 for skip in (False, True):
     net = deep_net(skip)
