@@ -373,7 +373,7 @@ plt.show()
 
 # %%
 def rotate_shift(images, degrees, dy=0, dx=0):
-    """Rotate images by degrees (counter-clockwise) and move them dy, dx pixels."""
+    """Shift by (dy, dx) pixels, then rotate by degrees counter-clockwise."""
     N, _, H, W = images.shape
     angle = torch.deg2rad(torch.as_tensor(degrees, dtype=images.dtype)).expand(N)
     theta = torch.zeros(N, 2, 3)  # where each output pixel reads the input
