@@ -91,9 +91,10 @@ def bigram_loss(alpha):
     return -probs[val_ids[:-1], val_ids[1:]].log().mean().item()
 
 
-for alpha in (1.0, 0.1, 0.01):
+ALPHAS = (1.0, 0.1, 0.03, 0.01, 0.001)
+for alpha in ALPHAS:
     print(f"bigram, alpha={alpha}: validation loss {bigram_loss(alpha):.3f}")
-bigram = min(bigram_loss(alpha) for alpha in (1.0, 0.1, 0.01))
+bigram = min(bigram_loss(alpha) for alpha in ALPHAS)
 print(f"uniform over {V} tokens: {math.log(V):.3f}")
 
 # %% [markdown]
@@ -177,9 +178,12 @@ runs = {
 for name, (history, seconds) in runs.items():
     print(f"{name:15s} validation loss {history['val'][-1]:.3f} "
           f"(best {min(history['val']):.3f}), {STEPS} steps in {seconds:.1f} s")
+    print(f"{'':15s} every {EVAL_EVERY} steps:", [round(v, 2) for v in history["val"]])
 print(f"{'bigram':15s} validation loss {bigram:.3f}")
 best = min(runs, key=lambda name: runs[name][0]["val"][-1])
 print("lower validation loss after", STEPS, "steps:", best)
+ratio = runs["TinyTransformer"][1] / runs["LSTM"][1]
+print(f"training time, TinyTransformer / LSTM: {ratio:.1f}")
 
 # %% [markdown]
 # The plot shows both models' validation loss (solid) and the training loss of the last batch
@@ -222,7 +226,7 @@ plt.show()
 # high temperature. The generator is seeded, so running it again gives the same text.
 
 # %%
-prompt = tokenizer.encode_tensor("제1조 ①대한민국은").unsqueeze(0)  # (1, T)
+prompt = tokenizer.encode_tensor("제1조 ① 대한민국은").unsqueeze(0)  # (1, T)
 for temperature, top_k in [(0.5, None), (1.0, None), (1.5, None), (1.5, 5)]:
     out = gpt.generate(prompt, 60, temperature=temperature, top_k=top_k,
                        generator=torch.Generator().manual_seed(0))
@@ -269,11 +273,19 @@ with torch.no_grad():
     weights = [attention_weights(block.attn, inputs[layer])
                for layer, block in enumerate(gpt.blocks)]
 print(" ".join(f"{i}:{c!r}" for i, c in enumerate(piece)))
+back = (torch.arange(BLOCK).unsqueeze(1) - torch.arange(BLOCK)).float()  # i - j
+
+
+def summary(w):  # w: (heads, T, T) -> two lists, one number per head
+    mean_back = (w * back).sum(dim=-1).mean(dim=-1)  # mean distance looked back
+    first3 = w[:, 3:, :3].sum(dim=-1).mean(dim=-1)  # weight on keys 0-2 (queries 3+)
+    return [round(d, 2) for d in mean_back.tolist()], [round(f, 2) for f in first3.tolist()]
+
+
 for layer, w in enumerate(weights):
-    back = (torch.arange(BLOCK).unsqueeze(1) - torch.arange(BLOCK)).float()  # i - j
-    mean_back = (w * back).sum(dim=-1).mean(dim=-1)  # per head
-    print(f"layer {layer}: mean distance looked back per head",
-          [round(d, 1) for d in mean_back.tolist()])
+    print(f"layer {layer}: distance back, weight on first 3 keys:", *summary(w))
+causal = torch.tril(torch.ones(BLOCK, BLOCK))
+print("uniform attention would give:", *summary((causal / causal.sum(-1, keepdim=True))[None]))
 
 # %%
 fig, axes = plt.subplots(2, 4, figsize=(10, 5.4))
