@@ -117,7 +117,7 @@ print(f"uniform over {V} tokens: {math.log(V):.3f}")
 # the transformer's. A good part of both models' parameters are the embeddings and the output
 # layer, which grow with the vocabulary.
 #
-# Equal numbers are not equal conditions, as the last three lines of the output show. The same
+# Equal numbers are not equal conditions, as the last three lines of the output below show. The same
 # dropout rate acts at seven places in the transformer (the embeddings, then in each block the
 # attention weights and both residual branches) but only once in the one-layer LSTM, before its
 # output layer. The parameters are split differently: the transformer's blocks hold about 100
@@ -352,8 +352,8 @@ fig.suptitle("Attention weights of the trained TinyTransformer")
 plt.show()
 
 # %% [markdown]
-# In the output above, the heads of layer 0 look 3.6–5.0 positions back on average, closer than
-# the 7.75 of even attention: mostly at the last few characters. The heads of layer 1, at 7.3–8.8,
+# In the output above, the heads of layer 0 look 3.57–4.98 positions back on average, closer than
+# the 7.75 of even attention: mostly at the last few characters. The heads of layer 1, at 7.27–8.78,
 # are close to even attention, and heads 0 and 2 put 0.31 and 0.39 of their weight on the first
 # three keys (0.23 if even). Heads of one layer have similar mean distances; the clear difference
 # is between the layers, and the heads differ in their patterns. Two things to mind in the
