@@ -109,7 +109,7 @@ def gradient_by_length(make, T=100, seeds=range(5)):
         dx[0, 0, 0] = 1.0  # move the first input only
         # forward mode: how much every hidden state moves, in one pass
         _, d_out = torch.func.jvp(lambda x: layer(x)[0], (x,), (dx,))
-        norms.append(d_out[0].norm(dim=1))  # (T,)
+        norms.append(d_out[0].norm(dim=1).detach())  # (T,)
     return torch.stack(norms).median(dim=0).values
 
 def lstm_forget_bias_2():
