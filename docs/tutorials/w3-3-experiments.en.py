@@ -348,11 +348,11 @@ plt.show()
 # - Fine-tuning is level with the frozen features at 1 label and slightly
 #   ahead from 3 labels on; it moved the backbone by 5–8 % of its size. With
 #   few labels, freezing is the cheap and safe choice.
-# - Transfer works here because the pretraining data is larger than the new
-#   task's labels and covers the same content. Features taken from a network
-#   trained on other classes can be worth less than random ones; always
-#   compare with a model trained from scratch and a simple reference on the
-#   same labels, as this table does.
+# - Transfer works here because the pretraining data is much larger than the
+#   new task's labels and covers the same content. It is not guaranteed:
+#   features learned for other classes or other kinds of images may carry
+#   little over, so always compare with a model trained from scratch and a
+#   simple reference on the same labels, as this table does.
 #
 # ## Summary
 #
