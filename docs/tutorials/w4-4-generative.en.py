@@ -472,17 +472,24 @@ plt.show()
 
 # %% [markdown]
 # The real test images split evenly over the ten kinds, and the classifier is
-# sure of them. The per-pixel model's samples are clouds of dots that confuse
-# the classifier, which is least sure of them. The VAE's samples spread over
-# many digits, with some too rare or too frequent: digits that take up a large
-# area of the 2-D latent map are drawn more often. The GAN's samples, as the
-# output shows, easily crowd onto a few digits. In a run this short that cannot
-# be put down to mode collapse alone, though: the samples are still little more
-# than outlines, and the classifier may call them all the one digit they
-# resemble. Longer training makes the samples sharper and sometimes undoes the
-# crowding, and sometimes hardens it into true mode collapse, a generator that
-# makes only a few shapes. GAN results change with the seed and the computer,
-# so running it yourself may show the samples crowding onto other digits.
+# sure of most of them. The per-pixel model's samples are clouds of dots: the
+# classifier is sure of almost none of them, and yet it puts a large share of
+# them on one digit. That is what the control shows: a model that cannot
+# collapse crowds onto one digit too, because a classifier trained on real
+# digits tends to send images it cannot read to one or two classes. The VAE's
+# draws spread over many digits, with some too rare or too frequent: digits
+# that take up a large area of the 2-D latent map are drawn more often, and
+# digits with almost no area (the 4s) rarely. The GAN's bars may crowd onto a
+# few digits too. Read that crowding together with the confidence, the share
+# of confident samples and the per-pixel model's bars: if the classifier is
+# sure of almost none of the GAN's samples either, then in a run this short
+# the count cannot tell mode collapse from samples the classifier cannot read.
+# Look first at the fixed-noise figure above: if its columns are different
+# shapes, the generator has not collapsed onto one image. To call it mode
+# collapse, the samples must still come out as only a few digits after
+# training long enough for them to look like digits. GAN results change with
+# the seed and the computer, so running it yourself may show the samples
+# crowding onto other digits.
 #
 # ## What more compute would change
 #
