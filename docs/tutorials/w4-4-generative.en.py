@@ -266,7 +266,7 @@ plot_image_grid(torch.cat([vae_samples, vae_draws]), nrows=3,
 # mostly fall. `icdf` (the quantile function) turns a cumulative probability
 # into a value: `icdf(0.02)` is the value that 2% of the standard normal lies
 # below. The digits change from one shape into another without gaps; some
-# digits (look for the 4s) have little or no area of their own.
+# digits have little or no area of their own.
 
 # %%
 quantiles = torch.distributions.Normal(0.0, 1.0).icdf(torch.linspace(0.02, 0.98, 12))
@@ -479,7 +479,7 @@ plt.show()
 # digits tends to send images it cannot read to one or two classes. The VAE's
 # draws spread over many digits, with some too rare or too frequent: digits
 # that take up a large area of the 2-D latent map are drawn more often, and
-# digits with almost no area (the 4s) rarely. The GAN's bars may crowd onto a
+# digits with almost no area rarely. The GAN's bars may crowd onto a
 # few digits too. Read that crowding together with the confidence, the share
 # of confident samples and the per-pixel model's bars: if the classifier is
 # sure of almost none of the GAN's samples either, then in a run this short
