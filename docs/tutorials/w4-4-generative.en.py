@@ -19,11 +19,11 @@
 # and draws a map of its latent space and some interpolations, and shows how
 # the GAN's samples change from epoch to epoch and how its two losses swing.
 # Finally it counts the kinds of generated digits with a small classifier to
-# look for mode collapse.
+# look for signs of mode collapse, with the per-pixel model as a control.
 #
 # The outputs and figures on this page come from executing the notebook when
 # the site was built. The site is built on a 2-core CPU and the whole notebook
-# must finish within 20 seconds, so the models are MLPs with one hidden layer,
+# must run in seconds, so the models are MLPs with one hidden layer,
 # trained for a few epochs only, and the samples are blurry. The last section
 # says what more compute would change. The autoencoder's and the VAE's numbers
 # come out almost the same when run again, since the seeds are fixed, but GAN
@@ -35,8 +35,7 @@
 #
 # Import what we need, print the environment, then shuffle the MNIST sample with
 # a seeded permutation and split it into 4,000 training and 1,000 test images,
-# the same split as the lecture's examples. A clock for the whole notebook
-# starts too, to see how long it takes. The models of this lab are so small
+# the same split as the lecture's examples. The models of this lab are so small
 # that several compute threads spend more time waiting on each other than
 # computing, so `torch.set_num_threads(1)` keeps a single one.
 
@@ -58,7 +57,6 @@ from torchbasics.plotting import plot_image_grid
 
 print(environment_report())
 torch.set_num_threads(1)  # tiny models: one thread is faster than two that wait on each other
-notebook_start = time.perf_counter()
 images, labels = load_mnist_sample().tensors
 perm = torch.randperm(5000, generator=torch.Generator().manual_seed(0))
 train, test = images[perm[:4000]], images[perm[4000:]]
@@ -70,18 +68,24 @@ print("train", tuple(train.shape), "test", tuple(test.shape))
 #
 # As in the lecture's [first section](../lectures/w4-4-generative.md#independent-pixels),
 # each pixel's probability of ink is its mean over the training images, and an
-# image is made by drawing each pixel on its own. The top row shows real test
-# digits, the bottom row this model's samples.
+# image is made by drawing each pixel on its own (a Bernoulli draw per pixel).
+# The top row shows real test digits; the bottom row starts with the model's
+# pixel means, the mean image, followed by 7 of its draws. The value printed is
+# the binary cross-entropy per test image; with grey pixels it is not a true
+# negative log-likelihood, and it cannot go below the floor printed next to it
+# (see the lecture).
 
 # %%
 pixel_p = train.mean(0).clamp(1e-3, 1 - 1e-3)  # (1, 28, 28)
 pixel_nll = F.binary_cross_entropy(pixel_p.expand_as(test), test,
                                    reduction="sum").item() / len(test)
-print(f"independent pixels: {pixel_nll:.1f} nats per test image")
-pixel_samples = torch.bernoulli(pixel_p.expand(8, 1, 28, 28),
+bce_floor = F.binary_cross_entropy(test, test, reduction="sum").item() / len(test)
+print(f"independent pixels: BCE {pixel_nll:.1f} nats per test image "
+      f"(floor of the grey values: {bce_floor:.1f})")
+pixel_samples = torch.bernoulli(pixel_p.expand(7, 1, 28, 28),
                                 generator=torch.Generator().manual_seed(0))
-plot_image_grid(torch.cat([test[:8], pixel_samples]), nrows=2,
-                titles=["real"] * 8 + ["pixels"] * 8)
+plot_image_grid(torch.cat([test[:8], pixel_p.unsqueeze(0), pixel_samples]), nrows=2,
+                titles=["real"] * 8 + ["pixel means"] + ["pixel draw"] * 7)
 
 # %% [markdown]
 # The amount and place of the ink are right, but there are no strokes: this
@@ -174,8 +178,8 @@ plt.show()
 # %% [markdown]
 # In PCA's plane only the 0s and 1s stand apart, and the other digits overlap in
 # the middle. In the autoencoder's latent space more digits have a region of
-# their own, and those that overlap in the middle are less mixed than in PCA's:
-# two dimensions are a narrow space for ten digits. But the region the codes cover is neither centred on the origin nor of
+# their own, and those that overlap in the middle are less mixed than in PCA's,
+# though two dimensions are narrow for ten kinds of digits. But the region the codes cover is neither centred on the origin nor of
 # any regular shape, so there is no telling where in this space to draw a code
 # from to get a digit. Look at the range of the test codes.
 
@@ -187,14 +191,14 @@ print("autoencoder codes, max per axis:", ae_codes[1].max(0).round(1))
 # ## Variational autoencoder
 #
 # Train a `VAE(latent_dim=2, hidden=(128,))`, with a latent space of the same
-# size (2), for 10 epochs, recording the negative ELBO on the test data after
+# size (2), for 8 epochs like the lecture's example, recording the negative ELBO on the test data after
 # every epoch, split into its reconstruction and KL terms.
 
 # %%
 def vae_parts(model, x):
     with torch.no_grad():
-        recon, mu, logvar = model(x)
-        return vae_loss(recon, x, mu, logvar)
+        logits, mu, logvar = model(x)
+        return vae_loss(logits, x, mu, logvar)
 
 
 torch.manual_seed(0)
@@ -202,10 +206,10 @@ vae = VAE(latent_dim=2, hidden=(128,))
 optimizer = torch.optim.Adam(vae.parameters(), lr=3e-3)
 vae_history = {"epoch": [], "reconstruction": [], "kl": [], "total": []}
 start = time.perf_counter()
-for epoch in range(1, 11):
+for epoch in range(1, 9):
     for x in train[torch.randperm(4000)].split(100):
-        recon, mu, logvar = vae(x)
-        loss = vae_loss(recon, x, mu, logvar).total
+        logits, mu, logvar = vae(x)
+        loss = vae_loss(logits, x, mu, logvar).total
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -213,14 +217,16 @@ for epoch in range(1, 11):
     vae_history["epoch"].append(epoch)
     for key in ("reconstruction", "kl", "total"):
         vae_history[key].append(getattr(parts, key).item())
-print(f"VAE: 10 epochs in {time.perf_counter() - start:.1f} s")
+print(f"VAE: 8 epochs in {time.perf_counter() - start:.1f} s")
 print(f"test -ELBO {vae_history['total'][-1]:.1f} nats per image "
       f"(reconstruction {vae_history['reconstruction'][-1]:.1f} "
-      f"+ KL {vae_history['kl'][-1]:.1f}); independent pixels: {pixel_nll:.1f}")
+      f"+ KL {vae_history['kl'][-1]:.1f}); independent pixels: {pixel_nll:.1f}; "
+      f"floor: {bce_floor:.1f}")
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
 axes[0].plot(vae_history["epoch"], vae_history["total"], marker="o", label="VAE: -ELBO")
-axes[0].axhline(pixel_nll, color="gray", linestyle="--", label="independent pixels: NLL")
-axes[0].set_ylabel("nats per test image")
+axes[0].axhline(pixel_nll, color="gray", linestyle="--", label="independent pixels")
+axes[0].axhline(bce_floor, color="black", linestyle=":", label="floor of the grey values")
+axes[0].set_ylabel("BCE per test image (nats)")
 axes[0].legend()
 axes[1].plot(vae_history["epoch"], vae_history["kl"], marker="o", color="C2")
 axes[1].set_ylabel("KL term, nats per image")
@@ -231,34 +237,44 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The negative ELBO is an upper bound on $-\log p(x)$, so a curve below the
-# dashed line means that the VAE gives the test digits a higher probability
-# than the per-pixel model; it is near the line after the first epoch already.
-# The KL term is how far the codes are from the prior, and it is much smaller
-# than the reconstruction term. The two terms pull against each other: gathering
-# the codes towards the prior makes the KL term smaller, but the codes of
-# different images become harder to tell apart, and the reconstruction term
-# grows.
+# Both curves are measured with the same formula, so a VAE curve below the
+# dashed line means the VAE scores the test digits better than the per-pixel
+# model; the dotted floor of the grey values is part of both. The KL term is
+# how far the codes are from the prior, and it is much smaller than the
+# reconstruction term. The two terms pull against each other: gathering the
+# codes towards the prior makes the KL term smaller, but the codes of different
+# images become harder to tell apart, and the reconstruction term grows. Early
+# in training the encoder is still poor and both terms fall together; the pull
+# shows when `beta` in `vae_loss` is raised: the KL falls further and the
+# reconstruction term grows.
 #
-# Now draw new digits: `vae.sample(24)` draws 24 codes from $\mathcal{N}(0, I)$
-# and decodes them.
+# Now draw new digits: `vae.sample(16)` draws 16 codes from $\mathcal{N}(0, I)$
+# and decodes them into pixel probabilities, the mean image for each code. To
+# compare fairly with the per-pixel model's draws, the third row is a Bernoulli
+# draw from each image of the second row: speckled too, but along strokes.
 
 # %%
-vae_samples = vae.sample(24, generator=torch.Generator().manual_seed(0))
-plot_image_grid(vae_samples, nrows=3)
+vae_samples = vae.sample(16, generator=torch.Generator().manual_seed(0))  # pixel means
+vae_draws = torch.bernoulli(vae_samples[8:], generator=torch.Generator().manual_seed(0))
+plot_image_grid(torch.cat([vae_samples, vae_draws]), nrows=3,
+                titles=["VAE means"] * 16 + ["draws of row 2"] * 8)
 
 # %% [markdown]
 # With a 2-D latent space, the whole space fits on one map. Twelve quantiles of
 # the standard normal (from 2% to 98%) on each axis make a 12 × 12 grid of codes,
-# decoded and put side by side: the places where codes drawn from the prior
-# actually land. The digits change from one shape into another without gaps.
+# decoded and put side by side: the range where codes drawn from the prior
+# mostly fall. `icdf` (the quantile function) turns a cumulative probability
+# into a value: `icdf(0.02)` is the value that 2% of the standard normal lies
+# below. The digits change from one shape into another without gaps; some
+# digits have little or no area of their own.
 
 # %%
 quantiles = torch.distributions.Normal(0.0, 1.0).icdf(torch.linspace(0.02, 0.98, 12))
-grid = torch.cartesian_prod(quantiles.flip(0), quantiles)[:, [1, 0]]  # (144, 2), rows top down
+# rows: z[1] from high to low; columns: z[0] from low to high
+grid = torch.cartesian_prod(quantiles.flip(0), quantiles)[:, [1, 0]]  # (144, 2)
 with torch.no_grad():
     tiles = torch.sigmoid(vae.decode(grid)).view(12, 12, 28, 28)
-mosaic = tiles.permute(0, 2, 1, 3).reshape(12 * 28, 12 * 28)
+mosaic = tiles.permute(0, 2, 1, 3).reshape(12 * 28, 12 * 28)  # (12, 28, 12, 28) -> one image
 fig, ax = plt.subplots(figsize=(6.5, 6.5))
 ax.imshow(mosaic.numpy(), cmap="gray", extent=(0, 12, 0, 12))
 ax.set_xticks(np.arange(12) + 0.5, [f"{q:.1f}" for q in quantiles.tolist()], fontsize=7)
@@ -269,15 +285,16 @@ ax.set_title("VAE decoder over the 2-D latent space")
 plt.show()
 
 # %% [markdown]
-# Last, interpolation. For three pairs of test digits (3 → 7, 0 → 6, 4 → 9),
-# 8 points on the straight line between their codes ($\mu$) are decoded. Below
+# Last, interpolation. For three pairs of test digits (0 → 1, 3 → 9, 4 → 9),
+# 8 points on the straight line between their codes ($\mu$) are decoded; the
+# ends are the VAE's reconstructions, not the test images. Below
 # each pair, for comparison, the pixels of the two images are mixed directly in
 # the same proportions.
 
 # %%
 rows, row_titles = [], []
 steps = torch.linspace(0, 1, 8).unsqueeze(1)  # (8, 1)
-for first, last in [(3, 7), (0, 6), (4, 9)]:
+for first, last in [(0, 1), (3, 9), (4, 9)]:
     a, b = test[y_test == first][:1], test[y_test == last][:1]
     with torch.no_grad():
         mu_a, mu_b = vae.encode(a)[0], vae.encode(b)[0]
@@ -288,13 +305,12 @@ plot_image_grid(torch.cat(rows), nrows=6, titles=row_titles)
 
 # %% [markdown]
 # In the rows that mix pixels, the images in the middle are blurry double
-# exposures of the two digits. In the latent-space rows every image in between
-# is a single digit shape made by the decoder, sometimes passing through another
-# digit, because the straight line crosses that digit's region of the latent
-# space. The images at both ends are blurrier than the original digits too: a
-# 2-D latent space is narrow, so look-alike digits such as 4 and 9, or 7 and 9,
-# share the same place and already mix in their reconstructions. A larger
-# latent space does better.
+# exposures of the two digits. In the latent-space rows for 0 → 1 and 3 → 9,
+# every image in between is a single digit shape made by the decoder. The
+# 4 → 9 row is kept as a failure: with this VAE it is a 9 from start to end,
+# because the code of that 4 lies in the 9s' region, where it decodes as a 9.
+# Two dimensions are narrow for ten kinds of digits, so look-alike digits such
+# as 4 and 9 share one place; a larger latent space does better.
 #
 # ## GAN
 #
@@ -339,8 +355,8 @@ print(f"GAN: {GAN_EPOCHS} epochs, {len(steps_log['d_loss'])} steps "
       f"in {time.perf_counter() - start:.1f} s")
 
 # %% [markdown]
-# The samples from the same 8 noise vectors, one row per epoch (the first
-# epochs, then a few later ones). The noise is fixed, so each column shows how
+# The samples from the same 8 noise vectors, one row per epoch (epochs 1, 2,
+# 3, 4, 6 and 8). The noise is fixed, so each column shows how
 # the image made from one $z$ changes as training goes on.
 
 # %%
@@ -385,9 +401,15 @@ plt.show()
 
 # %% [markdown]
 # The two losses do not only go down. When one side improves, the other side's
-# target moves, so they push and pull, up and down. While the probabilities the
-# discriminator gives real and fake images stay apart instead of meeting at
-# 0.5, the discriminator is winning, as it usually is in a run this short.
+# target moves, so they push and pull, up and down. The dotted lines are the
+# values when the discriminator gives every image exactly 0.5, so both losses
+# can lie below them at once: if the discriminator gives real images a high
+# probability and fakes a little more than 0.5, its loss is below $2\ln 2$
+# thanks to the real half, and the generator's loss is below $\ln 2$. Who is
+# winning is easier to read from the two probabilities on the right: where
+# D(fake) is above 0.5 the generator is fooling the discriminator on average;
+# where the two stay apart with D(fake) below 0.5, the discriminator is
+# winning.
 #
 # ## Mode collapse: counting the kinds of generated digits
 #
@@ -413,15 +435,20 @@ print(f"classifier test accuracy: {accuracy:.3f}")
 # %% [markdown]
 # Now take the same number (1,000) of images from four sources and plot the
 # share of each digit the classifier predicts: real test images, VAE samples,
-# GAN samples and samples of the per-pixel model. Each title also gives how
-# sure the classifier is of its answer (the mean of its largest probability).
-# Real images come out evenly over the ten kinds. Under mode collapse, the
-# samples crowd onto a few digits and others hardly appear.
+# GAN samples and samples of the per-pixel model. The VAE and the per-pixel
+# model are both shown to the classifier as Bernoulli draws, the same kind of
+# image. Each title also gives how sure the classifier is of its answer (the
+# mean of its largest probability), and the printout the share of samples it
+# is sure of (largest probability above 0.9). Real images come out evenly over
+# the ten kinds. Under mode collapse the samples crowd onto a few digits and
+# others hardly appear, but crowding alone proves nothing: the per-pixel model
+# draws every sample independently and cannot collapse, so it is the control.
 
 # %%
-sources = {
+sources = {  # VAE and per-pixel model: both as Bernoulli draws
     "real test images": test,
-    "VAE samples": vae.sample(1000, generator=torch.Generator().manual_seed(1)),
+    "VAE draws": torch.bernoulli(vae.sample(1000, generator=torch.Generator().manual_seed(1)),
+                                 generator=torch.Generator().manual_seed(1)),
     "GAN samples": (gan.sample(1000, generator=torch.Generator().manual_seed(1)) + 1) / 2,
     "independent pixels": torch.bernoulli(pixel_p.expand(1000, 1, 28, 28),
                                           generator=torch.Generator().manual_seed(1)),
@@ -435,25 +462,34 @@ for ax, (name, batch) in zip(axes, sources.items()):
     ax.set_xticks(range(10))
     ax.set_title(f"{name}\nconfidence {probs.max(1).values.mean():.2f}", fontsize=10)
     ax.set_xlabel("predicted digit")
+    confident = probs.max(1).values > 0.9
     print(f"{name:>18}: {int((counts >= 20).sum())} digits with at least 2% of the samples, "
-          f"largest share {counts.max().item() / len(batch):.2f}")
+          f"largest share {counts.max().item() / len(batch):.2f}; "
+          f"confident (p > 0.9): {confident.float().mean().item():.2f} of the samples")
 axes[0].set_ylabel("share of the samples")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
 # The real test images split evenly over the ten kinds, and the classifier is
-# sure of them. The per-pixel model's samples are clouds of dots that confuse
-# the classifier, which is least sure of them. The VAE's samples spread over
-# many digits, with some too rare or too frequent: digits that take up a large
-# area of the 2-D latent map are drawn more often. The GAN's samples, as the
-# output shows, easily crowd onto a few digits. In a run this short that cannot
-# be put down to mode collapse alone, though: the samples are still little more
-# than outlines, and the classifier may call them all the one digit they
-# resemble. Longer training makes the samples sharper and sometimes undoes the
-# crowding, and sometimes hardens it into true mode collapse, a generator that
-# makes only a few shapes. GAN results change with the seed and the computer,
-# so running it yourself may show the samples crowding onto other digits.
+# sure of most of them. The per-pixel model's samples are clouds of dots: the
+# classifier is sure of almost none of them, and yet it puts a large share of
+# them on one digit. That is what the control shows: a model that cannot
+# collapse crowds onto one digit too, because a classifier trained on real
+# digits tends to send images it cannot read to one or two classes. The VAE's
+# draws spread over many digits, with some too rare or too frequent: digits
+# that take up a large area of the 2-D latent map are drawn more often, and
+# digits with almost no area rarely. The GAN's bars may crowd onto a
+# few digits too. Read that crowding together with the confidence, the share
+# of confident samples and the per-pixel model's bars: if the classifier is
+# sure of almost none of the GAN's samples either, then in a run this short
+# the count cannot tell mode collapse from samples the classifier cannot read.
+# Look first at the fixed-noise figure above: if its columns are different
+# shapes, the generator has not collapsed onto one image. To call it mode
+# collapse, the samples must still come out as only a few digits after
+# training long enough for them to look like digits. GAN results change with
+# the seed and the computer, so running it yourself may show the samples
+# crowding onto other digits.
 #
 # ## What more compute would change
 #
@@ -464,17 +500,13 @@ plt.show()
 # - Images call for convolutional networks: convolutional encoders and
 #   discriminators with transposed-convolution decoders and generators (DCGAN)
 #   make sharper digits with the same number of parameters.
-# - A latent space of 16 or 32 dimensions makes reconstructions much better and
-#   the negative ELBO much lower; two dimensions were chosen to draw the map.
+# - A latent space of 16 or 32 dimensions makes reconstructions better, though
+#   samples from the prior need not improve; two dimensions were chosen to draw
+#   the map.
 # - GAN swings and mode collapse are reduced with methods such as spectral
 #   normalisation or WGAN-GP, and the quality and diversity of samples are
 #   judged with metrics such as FID, computed with a large pretrained network
 #   instead of this lab's classifier.
-#
-# The time the whole notebook took:
-
-# %%
-print(f"notebook: {time.perf_counter() - notebook_start:.1f} s")
 
 # %% [markdown]
 # The explanations of each idea and the exercises are in lecture
