@@ -165,7 +165,7 @@ def knn_accuracy(codes):
     return knn.score(codes[1], y_test.numpy())
 
 
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
+fig, axes = plt.subplots(1, 2, figsize=(8, 3.3))
 for ax, (name, codes) in zip(axes, [("PCA", pca_codes), ("autoencoder", ae_codes)]):
     points = ax.scatter(codes[1][:, 0], codes[1][:, 1], c=y_test.numpy(), cmap="tab10",
                         s=8, vmin=-0.5, vmax=9.5)
@@ -275,7 +275,7 @@ grid = torch.cartesian_prod(quantiles.flip(0), quantiles)[:, [1, 0]]  # (144, 2)
 with torch.no_grad():
     tiles = torch.sigmoid(vae.decode(grid)).view(12, 12, 28, 28)
 mosaic = tiles.permute(0, 2, 1, 3).reshape(12 * 28, 12 * 28)  # (12, 28, 12, 28) -> one image
-fig, ax = plt.subplots(figsize=(6.5, 6.5))
+fig, ax = plt.subplots(figsize=(3.6, 3.6))
 ax.imshow(mosaic.numpy(), cmap="gray", extent=(0, 12, 0, 12))
 ax.set_xticks(np.arange(12) + 0.5, [f"{q:.1f}" for q in quantiles.tolist()], fontsize=7)
 ax.set_yticks(np.arange(12) + 0.5, [f"{q:.1f}" for q in quantiles.tolist()], fontsize=7)
@@ -355,12 +355,12 @@ print(f"GAN: {GAN_EPOCHS} epochs, {len(steps_log['d_loss'])} steps "
       f"in {time.perf_counter() - start:.1f} s")
 
 # %% [markdown]
-# The samples from the same 8 noise vectors, one row per epoch (epochs 1, 2,
-# 3, 4, 6 and 8). The noise is fixed, so each column shows how
+# The samples from the same 8 noise vectors, one row after epoch 2 and one
+# after epoch 8. The noise is fixed, so each column shows how
 # the image made from one $z$ changes as training goes on.
 
 # %%
-shown = [1, 2, 3, 4, 6, GAN_EPOCHS]
+shown = [2, GAN_EPOCHS]
 plot_image_grid(torch.cat([snapshots[e - 1] for e in shown]), nrows=len(shown),
                 titles=[f"epoch {e}" if i == 0 else "" for e in shown for i in range(8)])
 

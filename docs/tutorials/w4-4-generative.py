@@ -154,7 +154,7 @@ def knn_accuracy(codes):
     return knn.score(codes[1], y_test.numpy())
 
 
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
+fig, axes = plt.subplots(1, 2, figsize=(8, 3.3))
 for ax, (name, codes) in zip(axes, [("PCA", pca_codes), ("autoencoder", ae_codes)]):
     points = ax.scatter(codes[1][:, 0], codes[1][:, 1], c=y_test.numpy(), cmap="tab10",
                         s=8, vmin=-0.5, vmax=9.5)
@@ -258,7 +258,7 @@ grid = torch.cartesian_prod(quantiles.flip(0), quantiles)[:, [1, 0]]  # (144, 2)
 with torch.no_grad():
     tiles = torch.sigmoid(vae.decode(grid)).view(12, 12, 28, 28)
 mosaic = tiles.permute(0, 2, 1, 3).reshape(12 * 28, 12 * 28)  # (12, 28, 12, 28) -> one image
-fig, ax = plt.subplots(figsize=(6.5, 6.5))
+fig, ax = plt.subplots(figsize=(3.6, 3.6))
 ax.imshow(mosaic.numpy(), cmap="gray", extent=(0, 12, 0, 12))
 ax.set_xticks(np.arange(12) + 0.5, [f"{q:.1f}" for q in quantiles.tolist()], fontsize=7)
 ax.set_yticks(np.arange(12) + 0.5, [f"{q:.1f}" for q in quantiles.tolist()], fontsize=7)
@@ -333,12 +333,12 @@ print(f"GAN: {GAN_EPOCHS} epochs, {len(steps_log['d_loss'])} steps "
       f"in {time.perf_counter() - start:.1f} s")
 
 # %% [markdown]
-# 같은 잡음 8개에서 나온 샘플을 에포크마다 한 줄씩 그렸습니다(1, 2, 3, 4, 6, 8
-# 에포크). 잡음이 같으므로 한 열은 같은 $z$가 학습이 진행되며 어떻게 바뀌는지를
+# 같은 잡음 8개에서 나온 샘플을 2 에포크와 8 에포크가 끝날 때 한 줄씩
+# 그렸습니다. 잡음이 같으므로 한 열은 같은 $z$가 학습이 진행되며 어떻게 바뀌는지를
 # 보여 줍니다.
 
 # %%
-shown = [1, 2, 3, 4, 6, GAN_EPOCHS]
+shown = [2, GAN_EPOCHS]
 plot_image_grid(torch.cat([snapshots[e - 1] for e in shown]), nrows=len(shown),
                 titles=[f"epoch {e}" if i == 0 else "" for e in shown for i in range(8)])
 
